@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * datapath.c - the thread that moves frames between ports: receive a burst,
+ * learn, look up, copy each frame once to its destinations, release the burst.
+ *
+ * Theory of operation
+ *
+ * One thread owns every port's datapath state, every FDB and the per-port
+ * counters. The control thread never touches them while the datapath runs:
+ * it asks the thread to park (dp_pause), changes what it needs, and lets it
+ * go (dp_resume). The thread checks for a pause request once per loop
+ * iteration, never between epoll_wait() and the handling of its events, so a
+ * port removed while paused can never be reached through a stale event.
+ *
+ * Interrupt mode keeps an "active" list: a port joins it when its rx fd
+ * fires (a guest kick, a readable tap) and leaves it when a burst comes back
+ * short and re-arming notifications (rx_idle) finds nothing new. Each active
+ * port gets a bounded number of bursts per round, so one busy port cannot
+ * starve the others. While any port is active, epoll is polled without
+ * sleeping; otherwise the thread sleeps and an idle switch costs nothing.
+ *
+ * PMD mode polls every port in turn from a thread pinned to one CPU.
+ *
+ * Frames that need an offload the receiver did not negotiate (a TSO frame
+ * to a guest without GUEST_TSO4, a partial checksum to one without
+ * GUEST_CSUM) take a slow path: linearise into a private buffer, finish in
+ * software (lib/offload.c) and send each resulting frame.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "datapath.h"
+#include "fdb.h"
+#include "iov.h"
+#include "log.h"
+#include "loop.h"
+#include "network.h"
+#include "offload.h"
+#include "port.h"
+
+#define DP_MAX_PORTS		1024
+#define DP_BURSTS_PER_ROUND	8
+#define DP_EPOLL_EVENTS		64
+
+static struct {
+	pthread_t thread;
+	bool started;
+	bool pmd;
+	int pmd_cpu;
+	int epfd;
+	int wake_fd;		/* wakes the thread for a pause request */
+	int event_fd;		/* tells the control thread a port broke */
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	atomic_bool pause_req;
+	bool paused;
+	bool exiting;
+	unsigned int pause_depth;	/* control thread only */
+
+	struct port *ports[DP_MAX_PORTS];	/* every attached port */
+	unsigned int nports;
+	struct port *active[DP_MAX_PORTS];	/* interrupt mode: ports to poll now */
+	unsigned int nactive;
+	struct port *touched[DP_MAX_PORTS];	/* ports tx() queued to in this burst */
+	unsigned int ntouched;
+
+	struct dp_pkt pkts[DP_BURST];
+	uint8_t *frame;		/* slow path: linearised frame */
+	uint8_t *seg_scratch;	/* slow path: segment being built */
+} dp = {
+	.epfd = -1,
+	.wake_fd = -1,
+	.event_fd = -1,
+	.pmd_cpu = -1,
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
+
+static const char *const drop_names[DROP__COUNT] = {
+	[DROP_NO_BUFFERS] = "no_buffers",
+	[DROP_MAC_LIMIT] = "mac_limit",
+	[DROP_MALFORMED] = "malformed",
+	[DROP_TOO_BIG] = "too_big",
+	[DROP_OFFLOAD] = "offload",
+	[DROP_TX_ERROR] = "tx_error",
+	[DROP_GUEST_ERROR] = "guest_error",
+};
+
+const char *drop_reason_name(enum drop_reason reason)
+{
+	return (unsigned int)reason < DROP__COUNT ? drop_names[reason] : "unknown";
+}
+
+static uint64_t dp_now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+/*
+ * Check the virtio-net header a peer sent with a frame before anyone acts
+ * on it: only known flags and GSO types, offsets inside the frame, and a
+ * segment size for GSO frames.
+ */
+static bool dp_vnet_hdr_valid(const struct virtio_net_hdr_v1 *hdr, uint32_t size)
+{
+	unsigned int gso = hdr->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+
+	if (hdr->flags & ~(VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID))
+		return false;
+	if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		if ((uint32_t)hdr->csum_start + hdr->csum_offset + 2 > size)
+			return false;
+	}
+	switch (gso) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return !(hdr->gso_type & VIRTIO_NET_HDR_GSO_ECN);
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+	case VIRTIO_NET_HDR_GSO_UDP:
+		return hdr->gso_size > 0;
+	default:
+		return false;
+	}
+}
+
+static void dp_mark_touched(struct port *out)
+{
+	if (out->tx_pending || !out->cls->tx_flush)
+		return;
+	out->tx_pending = true;
+	dp.touched[dp.ntouched++] = out;
+}
+
+static void dp_tx_one(struct port *out, const struct dp_pkt *pkt)
+{
+	int ret = out->cls->tx(out, pkt);
+
+	if (ret < 0) {
+		unsigned int reason = (unsigned int)-ret;
+
+		out->stats.drops[reason < DROP__COUNT ? reason : DROP_TX_ERROR]++;
+		return;
+	}
+	out->stats.tx_packets++;
+	out->stats.tx_bytes += pkt->size;
+	dp_mark_touched(out);
+}
+
+struct dp_soft_ctx {
+	struct port *out;
+	struct dp_pkt *pkt;
+};
+
+static int dp_soft_emit(void *opaque, const uint8_t *frame, size_t size)
+{
+	struct dp_soft_ctx *ctx = opaque;
+	struct dp_pkt *pkt = ctx->pkt;
+
+	if (size < ETH_HDR_SIZE)
+		return -EINVAL;
+	memcpy(pkt->eth, frame, ETH_HDR_SIZE);
+	pkt->size = (uint32_t)size;
+	pkt->niov = 1;
+	pkt->iov[0].iov_base = (void *)(frame + ETH_HDR_SIZE);
+	pkt->iov[0].iov_len = size - ETH_HDR_SIZE;
+	dp_tx_one(ctx->out, pkt);
+	return 0;
+}
+
+/* Slow path: the receiver lacks an offload this frame uses. */
+static void dp_output_soft(struct port *out, const struct dp_pkt *pkt)
+{
+	static struct dp_pkt seg;
+	struct dp_soft_ctx ctx = { .out = out, .pkt = &seg };
+	struct iov_cursor cur;
+	struct iovec dst;
+	int ret;
+
+	if (pkt->size > DP_MAX_FRAME) {
+		out->stats.drops[DROP_TOO_BIG]++;
+		return;
+	}
+	memcpy(dp.frame, pkt->eth, ETH_HDR_SIZE);
+	iov_cursor_init(&cur, pkt->iov, pkt->niov);
+	dst.iov_base = dp.frame + ETH_HDR_SIZE;
+	dst.iov_len = pkt->size - ETH_HDR_SIZE;
+	if (iov_cursor_copy_out(&cur, &dst, 1, dst.iov_len) != dst.iov_len) {
+		out->stats.drops[DROP_MALFORMED]++;
+		return;
+	}
+	ret = offload_resolve(&pkt->hdr, dp.frame, pkt->size, out->rx_offloads,
+			      dp.seg_scratch, dp_soft_emit, &ctx, &seg.hdr);
+	if (ret < 0) {
+		out->stats.drops[DROP_OFFLOAD]++;
+		log_warn_rl(&out->rl, "port %s: cannot finish offloaded frame in software (gso_type %u, %s)",
+			    out->name, pkt->hdr.gso_type, strerror(-ret));
+	}
+}
+
+static void dp_output(struct port *out, const struct dp_pkt *pkt)
+{
+	if (!out->up || out->broken)
+		return;
+	if (offload_needed(&pkt->hdr, out->rx_offloads))
+		dp_output_soft(out, pkt);
+	else
+		dp_tx_one(out, pkt);
+}
+
+/* Forward one received frame within its network. */
+static void dp_forward(struct network *net, struct port *in, const struct dp_pkt *pkt,
+		       uint64_t now)
+{
+	const uint8_t *dst = pkt->eth;
+	const uint8_t *src = pkt->eth + 6;
+	unsigned int i;
+	int out;
+
+	if (!dp_vnet_hdr_valid(&pkt->hdr, pkt->size)) {
+		in->stats.drops[DROP_MALFORMED]++;
+		log_warn_rl(&in->rl, "port %s: dropped frame with invalid virtio-net header (flags %#x gso_type %#x)",
+			    in->name, pkt->hdr.flags, pkt->hdr.gso_type);
+		return;
+	}
+	in->stats.rx_packets++;
+	in->stats.rx_bytes += pkt->size;
+
+	switch (fdb_learn(net->fdb, src, in->id, now)) {
+	case FDB_IGNORED:
+		/* A multicast or zero source address is never valid. */
+		in->stats.drops[DROP_MALFORMED]++;
+		return;
+	case FDB_LIMIT:
+		in->stats.drops[DROP_MAC_LIMIT]++;
+		log_warn_rl(&in->rl, "port %s: MAC limit %u reached, dropping frames from new sources",
+			    in->name, net->mac_limit);
+		return;
+	default:
+		break;
+	}
+
+	if (!(dst[0] & 1)) {
+		out = fdb_lookup(net->fdb, dst, now);
+		if (out >= 0) {
+			if (out != in->id && net->ports[out])
+				dp_output(net->ports[out], pkt);
+			return;
+		}
+	}
+	for (i = 0; i < net->nflood; i++) {
+		if (net->flood[i] != in)
+			dp_output(net->flood[i], pkt);
+	}
+}
+
+static void dp_port_broke(struct port *port)
+{
+	if (!port->broken)
+		return;
+	eventfd_signal(dp.event_fd);
+}
+
+/* One burst from @in. Return: frames received. */
+static int dp_rx_process(struct port *in)
+{
+	struct network *net = in->net;
+	unsigned int i;
+	uint64_t now;
+	int n;
+
+	n = in->cls->rx_burst(in, dp.pkts, DP_BURST);
+	if (n > 0) {
+		now = dp_now_sec();
+		for (i = 0; i < (unsigned int)n; i++)
+			dp_forward(net, in, &dp.pkts[i], now);
+	}
+	if (in->cls->rx_done)
+		in->cls->rx_done(in, dp.pkts, n > 0 ? n : 0);
+	for (i = 0; i < dp.ntouched; i++) {
+		struct port *out = dp.touched[i];
+
+		out->tx_pending = false;
+		out->cls->tx_flush(out);
+		dp_port_broke(out);
+	}
+	dp.ntouched = 0;
+	dp_port_broke(in);
+	return n;
+}
+
+/* Interrupt mode: serve one active port. Return: true if it has more work. */
+static bool dp_service(struct port *port)
+{
+	int round;
+
+	for (round = 0; round < DP_BURSTS_PER_ROUND; round++) {
+		if (!port->up || port->broken)
+			return false;
+		if (dp_rx_process(port) < DP_BURST) {
+			if (!port->cls->rx_idle || !port->cls->rx_idle(port))
+				return false;
+		}
+	}
+	return port->up && !port->broken;
+}
+
+static void dp_activate(struct port *port)
+{
+	if (port->dp_active)
+		return;
+	port->dp_active = true;
+	dp.active[dp.nactive++] = port;
+}
+
+static void dp_park(void)
+{
+	pthread_mutex_lock(&dp.lock);
+	dp.paused = true;
+	pthread_cond_broadcast(&dp.cond);
+	while (atomic_load_explicit(&dp.pause_req, memory_order_acquire))
+		pthread_cond_wait(&dp.cond, &dp.lock);
+	dp.paused = false;
+	pthread_mutex_unlock(&dp.lock);
+}
+
+static void dp_run_interrupt(void)
+{
+	struct epoll_event events[DP_EPOLL_EVENTS];
+	unsigned int i, kept;
+	int n;
+
+	n = epoll_wait(dp.epfd, events, DP_EPOLL_EVENTS, dp.nactive ? 0 : -1);
+	if (n < 0) {
+		if (errno != EINTR)
+			log_err("datapath: epoll_wait: %s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < (unsigned int)n; i++) {
+		struct port *port = events[i].data.ptr;
+
+		if (!port) {
+			eventfd_drain(dp.wake_fd);
+			continue;
+		}
+		if (port->rx_fd_drain)
+			eventfd_drain(port->rx_fd);
+		dp_activate(port);
+	}
+	/* Serve every active port once; keep the ones with work left. */
+	for (i = 0, kept = 0; i < dp.nactive; i++) {
+		struct port *port = dp.active[i];
+
+		if (dp_service(port))
+			dp.active[kept++] = port;
+		else
+			port->dp_active = false;
+	}
+	dp.nactive = kept;
+}
+
+static void dp_run_pmd(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < dp.nports; i++) {
+		struct port *port = dp.ports[i];
+
+		if (port->up && !port->broken)
+			dp_rx_process(port);
+	}
+}
+
+static void *dp_thread(void *arg)
+{
+	(void)arg;
+	if (dp.pmd) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(dp.pmd_cpu, &set);
+		if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+			log_warn("datapath: cannot pin to CPU %d", dp.pmd_cpu);
+	}
+	pthread_setname_np(pthread_self(), dp.pmd ? "vsw-pmd" : "vsw-dp");
+
+	for (;;) {
+		if (atomic_load_explicit(&dp.pause_req, memory_order_acquire)) {
+			dp_park();
+			if (dp.exiting)
+				break;
+		}
+		if (dp.pmd)
+			dp_run_pmd();
+		else
+			dp_run_interrupt();
+	}
+	return NULL;
+}
+
+int dp_start(int pmd_cpu, int event_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	int ret;
+
+	dp.pmd = pmd_cpu >= 0;
+	dp.pmd_cpu = pmd_cpu;
+	dp.event_fd = event_fd;
+	dp.frame = malloc(DP_MAX_FRAME);
+	dp.seg_scratch = malloc(OFFLOAD_SCRATCH_SIZE);
+	if (!dp.frame || !dp.seg_scratch) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	dp.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (dp.epfd < 0) {
+		ret = -errno;
+		goto err_free;
+	}
+	dp.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (dp.wake_fd < 0) {
+		ret = -errno;
+		goto err_epoll;
+	}
+	if (epoll_ctl(dp.epfd, EPOLL_CTL_ADD, dp.wake_fd, &ev) < 0) {
+		ret = -errno;
+		goto err_wake;
+	}
+	ret = -pthread_create(&dp.thread, NULL, dp_thread, NULL);
+	if (ret)
+		goto err_wake;
+	dp.started = true;
+	log_info("datapath: %s", dp.pmd ? "busy-polling" : "interrupt-driven");
+	if (dp.pmd)
+		log_info("datapath: polling on CPU %d", pmd_cpu);
+	return 0;
+
+err_wake:
+	close(dp.wake_fd);
+	dp.wake_fd = -1;
+err_epoll:
+	close(dp.epfd);
+	dp.epfd = -1;
+err_free:
+	free(dp.frame);
+	free(dp.seg_scratch);
+	dp.frame = dp.seg_scratch = NULL;
+	return ret;
+}
+
+void dp_stop(void)
+{
+	if (!dp.started)
+		return;
+	pthread_mutex_lock(&dp.lock);
+	dp.exiting = true;
+	atomic_store_explicit(&dp.pause_req, true, memory_order_release);
+	eventfd_signal(dp.wake_fd);
+	pthread_mutex_unlock(&dp.lock);
+	pthread_join(dp.thread, NULL);
+	dp.started = false;
+	close(dp.wake_fd);
+	close(dp.epfd);
+	dp.wake_fd = dp.epfd = -1;
+	free(dp.frame);
+	free(dp.seg_scratch);
+	dp.frame = dp.seg_scratch = NULL;
+}
+
+void dp_pause(void)
+{
+	if (dp.pause_depth++ > 0 || !dp.started)
+		return;
+	pthread_mutex_lock(&dp.lock);
+	atomic_store_explicit(&dp.pause_req, true, memory_order_release);
+	eventfd_signal(dp.wake_fd);
+	while (!dp.paused)
+		pthread_cond_wait(&dp.cond, &dp.lock);
+	pthread_mutex_unlock(&dp.lock);
+}
+
+void dp_resume(void)
+{
+	if (!dp.pause_depth || --dp.pause_depth > 0 || !dp.started)
+		return;
+	pthread_mutex_lock(&dp.lock);
+	atomic_store_explicit(&dp.pause_req, false, memory_order_release);
+	pthread_cond_broadcast(&dp.cond);
+	pthread_mutex_unlock(&dp.lock);
+}
+
+bool dp_pmd(void)
+{
+	return dp.pmd;
+}
+
+void dp_port_attach(struct port *port)
+{
+	if (dp.nports == DP_MAX_PORTS) {
+		log_err("datapath: too many ports; %s not polled", port->name);
+		return;
+	}
+	port->registered_fd = -1;
+	dp.ports[dp.nports++] = port;
+	dp_port_update(port);
+}
+
+static void dp_remove(struct port **list, unsigned int *count, struct port *port)
+{
+	unsigned int i;
+
+	for (i = 0; i < *count; i++) {
+		if (list[i] == port) {
+			list[i] = list[--*count];
+			return;
+		}
+	}
+}
+
+void dp_port_detach(struct port *port)
+{
+	port->up = false;
+	dp_port_update(port);
+	dp_remove(dp.ports, &dp.nports, port);
+	dp_remove(dp.active, &dp.nactive, port);
+	port->dp_active = false;
+}
+
+void dp_port_update(struct port *port)
+{
+	int want = (port->up && !dp.pmd) ? port->rx_fd : -1;
+
+	if (port->registered_fd >= 0 && port->registered_fd != want) {
+		epoll_ctl(dp.epfd, EPOLL_CTL_DEL, port->registered_fd, NULL);
+		port->registered_fd = -1;
+	}
+	if (want >= 0 && port->registered_fd < 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = port };
+
+		if (epoll_ctl(dp.epfd, EPOLL_CTL_ADD, want, &ev) == 0)
+			port->registered_fd = want;
+		else
+			log_err("port %s: cannot watch fd %d: %s", port->name, want, strerror(errno));
+	}
+	if (!port->up) {
+		dp_remove(dp.active, &dp.nactive, port);
+		port->dp_active = false;
+	} else if (!dp.pmd) {
+		/* Frames may have queued before we watched the fd: poll once now. */
+		dp_activate(port);
+	}
+}

@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * network.c - networks and their ports: create, destroy, persist, restore.
+ *
+ * A network's definition (its creation parameters and those of each port)
+ * is kept as JSON in STATE_DIR/networks/NAME.json, rewritten atomically on
+ * every change, so after a crash or restart vswitchd brings back exactly
+ * what was configured, as Open vSwitch does from its database.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "datapath.h"
+#include "log.h"
+#include "network.h"
+
+static struct network *networks;
+static char state_dir[1024] = "/var/lib/vswitch";
+static char run_dir[1024] = "/run/vswitch";
+
+static int isolated_start(struct network *net, char *err, size_t err_size)
+{
+	(void)net;
+	(void)err;
+	(void)err_size;
+	return 0;
+}
+
+static const struct net_mode net_modes[] = {
+	{ .name = "isolated", .start = isolated_start },
+};
+
+/* Modes the design names but that are not built yet, for a clear error. */
+static const char *const net_modes_planned[] = { "nat", "routed", "bridged" };
+
+void net_set_state_dir(const char *dir)
+{
+	snprintf(state_dir, sizeof(state_dir), "%s", dir);
+}
+
+void net_set_run_dir(const char *dir)
+{
+	snprintf(run_dir, sizeof(run_dir), "%s", dir);
+}
+
+const char *net_run_dir(void)
+{
+	return run_dir;
+}
+
+bool net_valid_name(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (len == 0 || len >= NET_NAME_MAX || name[0] == '.' || name[0] == '-')
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+struct network *net_find(const char *name)
+{
+	struct network *net;
+
+	for (net = networks; net; net = net->next)
+		if (!strcmp(net->name, name))
+			return net;
+	return NULL;
+}
+
+struct network *net_first(void)
+{
+	return networks;
+}
+
+static const struct net_mode *net_mode_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(net_modes) / sizeof(net_modes[0]); i++)
+		if (!strcmp(net_modes[i].name, name))
+			return &net_modes[i];
+	return NULL;
+}
+
+static bool net_mode_planned(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(net_modes_planned) / sizeof(net_modes_planned[0]); i++)
+		if (!strcmp(net_modes_planned[i], name))
+			return true;
+	return false;
+}
+
+/* Read an optional positive integer parameter. Return: 0, or -EINVAL with @err set. */
+static int param_uint(json_t *params, const char *key, uint32_t min, uint32_t max,
+		      uint32_t *value, char *err, size_t err_size)
+{
+	json_t *v = json_object_get(params, key);
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		snprintf(err, err_size, "'%s' must be an integer from %u to %u", key, min, max);
+		return -EINVAL;
+	}
+	*value = (uint32_t)json_integer_value(v);
+	return 0;
+}
+
+static void net_rebuild_flood(struct network *net)
+{
+	unsigned int i;
+
+	net->nflood = 0;
+	for (i = 0; i < NET_MAX_PORTS; i++)
+		if (net->ports[i])
+			net->flood[net->nflood++] = net->ports[i];
+}
+
+static void net_path(const struct network *net, char *path, size_t size)
+{
+	snprintf(path, size, "%s/networks/%s.json", state_dir, net->name);
+}
+
+/* Write @data to @path atomically: temporary file, fsync, rename, fsync dir. */
+static int write_file_atomic(const char *path, const char *data)
+{
+	char tmp[PATH_MAX + 8], dir[PATH_MAX];
+	size_t len = strlen(data), off = 0;
+	char *slash;
+	int fd, dfd, ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	close(fd);
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	return 0;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int net_save(const struct network *net)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	json_t *doc, *ports;
+	unsigned int i;
+	char *text;
+	int ret;
+
+	snprintf(dir, sizeof(dir), "%s/networks", state_dir);
+	ret = mkdir_p(dir, 0755);
+	if (ret)
+		return ret;
+	ports = json_array();
+	for (i = 0; i < NET_MAX_PORTS; i++)
+		if (net->ports[i])
+			json_array_append(ports, net->ports[i]->params);
+	doc = json_pack("{s:i, s:O, s:o}", "version", 1, "network", net->params, "ports", ports);
+	if (!doc)
+		return -ENOMEM;
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(doc);
+	if (!text)
+		return -ENOMEM;
+	net_path(net, path, sizeof(path));
+	ret = write_file_atomic(path, text);
+	free(text);
+	if (ret)
+		log_err("network %s: cannot save %s: %s", net->name, path, strerror(-ret));
+	return ret;
+}
+
+static void net_unlink(const struct network *net)
+{
+	char path[PATH_MAX];
+
+	net_path(net, path, sizeof(path));
+	if (unlink(path) < 0 && errno != ENOENT)
+		log_warn("network %s: cannot remove %s: %s", net->name, path, strerror(errno));
+}
+
+int net_create(json_t *params, bool persist, struct network **netp,
+	       char *err, size_t err_size)
+{
+	const char *name = json_string_value(json_object_get(params, "name"));
+	const char *mode_name = json_string_value(json_object_get(params, "mode"));
+	const struct net_mode *mode;
+	struct network *net;
+	json_t *v;
+	int ret;
+
+	if (!name || !net_valid_name(name)) {
+		snprintf(err, err_size, "invalid network name '%s' (1-15 characters: letters, digits, '_', '.', '-')",
+			 name ? name : "");
+		return -EINVAL;
+	}
+	if (net_find(name)) {
+		snprintf(err, err_size, "network '%s' already exists", name);
+		return -EEXIST;
+	}
+	if (!mode_name)
+		mode_name = "isolated";
+	mode = net_mode_find(mode_name);
+	if (!mode) {
+		if (net_mode_planned(mode_name))
+			snprintf(err, err_size, "mode '%s' is not supported yet (available: isolated)", mode_name);
+		else
+			snprintf(err, err_size, "unknown mode '%s' (nat, routed, isolated or bridged)", mode_name);
+		return -EINVAL;
+	}
+
+	net = calloc(1, sizeof(*net));
+	if (!net)
+		return -ENOMEM;
+	snprintf(net->name, sizeof(net->name), "%s", name);
+	net->mode = mode;
+	net->aging = FDB_DEFAULT_AGING;
+	net->mac_limit = FDB_DEFAULT_MAC_LIMIT;
+	ret = param_uint(params, "aging", 1, 1000000, &net->aging, err, err_size);
+	if (!ret)
+		ret = param_uint(params, "mac_limit", 1, FDB_DEFAULT_CAPACITY, &net->mac_limit, err, err_size);
+	if (ret)
+		goto err_free;
+	v = json_object_get(params, "autostart");
+	net->autostart = v && json_is_true(v);
+	net->params = json_deep_copy(params);
+	json_object_set_new(net->params, "mode", json_string(mode_name));
+	net->fdb = fdb_new(FDB_DEFAULT_CAPACITY, net->aging, net->mac_limit);
+	if (!net->params || !net->fdb) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ret = mode->start(net, err, err_size);
+	if (ret)
+		goto err_free;
+	if (persist) {
+		ret = net_save(net);
+		if (ret) {
+			snprintf(err, err_size, "cannot save network definition under %s: %s",
+				 state_dir, strerror(-ret));
+			if (mode->stop)
+				mode->stop(net);
+			goto err_free;
+		}
+	}
+	net->next = networks;
+	networks = net;
+	log_info("network %s: created (mode %s)", net->name, mode_name);
+	if (netp)
+		*netp = net;
+	return 0;
+
+err_free:
+	fdb_free(net->fdb);
+	json_decref(net->params);
+	free(net);
+	return ret;
+}
+
+struct port *net_port_find(struct network *net, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NET_MAX_PORTS; i++)
+		if (net->ports[i] && !strcmp(net->ports[i]->name, name))
+			return net->ports[i];
+	return NULL;
+}
+
+int net_port_add(struct network *net, json_t *params, bool persist,
+		 struct port **portp, char *err, size_t err_size)
+{
+	const char *name = json_string_value(json_object_get(params, "name"));
+	const char *type = json_string_value(json_object_get(params, "type"));
+	const struct port_class *cls;
+	struct port *port;
+	unsigned int id;
+	json_t *saved;
+	int ret;
+
+	if (!name || !net_valid_name(name)) {
+		snprintf(err, err_size, "invalid port name '%s' (1-15 characters: letters, digits, '_', '.', '-')",
+			 name ? name : "");
+		return -EINVAL;
+	}
+	if (net_port_find(net, name)) {
+		snprintf(err, err_size, "port '%s' already exists in network '%s'", name, net->name);
+		return -EEXIST;
+	}
+	cls = type ? port_class_find(type) : NULL;
+	if (!cls) {
+		snprintf(err, err_size, "unknown port type '%s' (vhost-user or tap)", type ? type : "");
+		return -EINVAL;
+	}
+	for (id = 0; id < NET_MAX_PORTS && net->ports[id]; id++)
+		;
+	if (id == NET_MAX_PORTS) {
+		snprintf(err, err_size, "network '%s' has the maximum of %d ports", net->name, NET_MAX_PORTS);
+		return -ENOSPC;
+	}
+	saved = json_deep_copy(params);
+	if (!saved)
+		return -ENOMEM;
+	json_object_del(saved, "net");
+	ret = cls->create(net, name, saved, &port, err, err_size);
+	if (ret) {
+		json_decref(saved);
+		return ret;
+	}
+	port->id = (uint16_t)id;
+
+	dp_pause();
+	net->ports[id] = port;
+	net->nports++;
+	net_rebuild_flood(net);
+	dp_port_attach(port);
+	dp_resume();
+
+	if (persist && net_save(net))
+		log_warn("port %s/%s: added but its definition could not be saved", net->name, name);
+	log_info("port %s/%s: added (%s)", net->name, name, cls->type);
+	if (portp)
+		*portp = port;
+	return 0;
+}
+
+void net_port_del(struct network *net, struct port *port, bool persist)
+{
+	log_info("port %s/%s: removed", net->name, port->name);
+	dp_pause();
+	dp_port_detach(port);
+	net->ports[port->id] = NULL;
+	net->nports--;
+	net_rebuild_flood(net);
+	fdb_flush_port(net->fdb, port->id);
+	dp_resume();
+	json_decref(port->params);
+	port->params = NULL;
+	port->cls->destroy(port);
+	if (persist)
+		net_save(net);
+}
+
+static void net_free(struct network *net)
+{
+	unsigned int i;
+
+	for (i = 0; i < NET_MAX_PORTS; i++)
+		if (net->ports[i])
+			net_port_del(net, net->ports[i], false);
+	if (net->mode->stop)
+		net->mode->stop(net);
+	fdb_free(net->fdb);
+	json_decref(net->params);
+	free(net);
+}
+
+static void net_unlink_list(struct network *net)
+{
+	struct network **pp;
+
+	for (pp = &networks; *pp; pp = &(*pp)->next) {
+		if (*pp == net) {
+			*pp = net->next;
+			return;
+		}
+	}
+}
+
+int net_destroy(struct network *net, bool force, char *err, size_t err_size)
+{
+	if (net->nports && !force) {
+		snprintf(err, err_size, "network '%s' still has %u port%s (delete them or use --force)",
+			 net->name, net->nports, net->nports == 1 ? "" : "s");
+		return -EBUSY;
+	}
+	net_unlink_list(net);
+	net_unlink(net);
+	log_info("network %s: destroyed", net->name);
+	net_free(net);
+	return 0;
+}
+
+void net_shutdown(void)
+{
+	while (networks) {
+		struct network *net = networks;
+
+		networks = net->next;
+		net_free(net);
+	}
+}
+
+json_t *net_to_json(const struct network *net, bool with_ports)
+{
+	json_t *obj, *ports;
+	unsigned int i;
+
+	dp_pause();
+	obj = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:i}",
+			"name", net->name, "mode", net->mode->name, "state", "active",
+			"ports", (json_int_t)net->nports, "mac_limit", (json_int_t)net->mac_limit,
+			"aging", (json_int_t)net->aging, "autostart", net->autostart,
+			"fdb_entries", (json_int_t)fdb_count(net->fdb));
+	if (obj && with_ports) {
+		ports = json_array();
+		for (i = 0; i < NET_MAX_PORTS; i++)
+			if (net->ports[i])
+				json_array_append_new(ports, port_to_json(net->ports[i]));
+		json_object_set_new(obj, "port_list", ports);
+	}
+	dp_resume();
+	return obj;
+}
+
+static int net_load_file(const char *path)
+{
+	char err[256] = "";
+	json_error_t jerr;
+	json_t *doc, *netdef, *ports, *pdef;
+	struct network *net;
+	size_t i;
+	int ret;
+
+	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc) {
+		log_err("%s: line %d: %s; network not started", path, jerr.line, jerr.text);
+		return -EINVAL;
+	}
+	netdef = json_object_get(doc, "network");
+	ports = json_object_get(doc, "ports");
+	if (!json_is_object(netdef) || (ports && !json_is_array(ports))) {
+		log_err("%s: not a network definition (needs \"network\" object and \"ports\" array); network not started",
+			path);
+		json_decref(doc);
+		return -EINVAL;
+	}
+	ret = net_create(netdef, false, &net, err, sizeof(err));
+	if (ret) {
+		log_err("%s: %s; network not started", path, err);
+		json_decref(doc);
+		return ret;
+	}
+	json_array_foreach(ports, i, pdef) {
+		if (!json_is_object(pdef)) {
+			log_err("%s: port entry %zu is not an object; skipped", path, i);
+			continue;
+		}
+		err[0] = '\0';
+		ret = net_port_add(net, pdef, false, NULL, err, sizeof(err));
+		if (ret)
+			log_err("%s: port %zu: %s; skipped", path, i, err);
+	}
+	json_decref(doc);
+	return 0;
+}
+
+int net_load_all(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	struct dirent *de;
+	int started = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/networks", state_dir);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (net_load_file(path) == 0)
+			started++;
+	}
+	closedir(d);
+	return started;
+}
+
+void net_reap_broken_ports(void)
+{
+	struct network *net;
+	unsigned int i;
+
+	for (net = networks; net; net = net->next) {
+		for (i = 0; i < NET_MAX_PORTS; i++) {
+			struct port *port = net->ports[i];
+
+			if (port && port->broken && port->cls->reset)
+				port->cls->reset(port);
+		}
+	}
+}

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * network.h - networks: isolated L2 domains with their own MAC table, ports
+ * and (per mode) host-side plumbing. Control thread only.
+ */
+#ifndef VSWITCH_NETWORK_H
+#define VSWITCH_NETWORK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "fdb.h"
+#include "port.h"
+
+#define NET_NAME_MAX	16	/* including NUL */
+#define NET_MAX_PORTS	256
+
+struct network;
+
+/*
+ * What a mode does to the host when a network starts and stops. isolated
+ * does nothing outside the switch; nat/routed/bridged plug in here.
+ */
+struct net_mode {
+	const char *name;
+	/* start() - set up host plumbing. Return: 0 or negative errno, message in @err. */
+	int (*start)(struct network *net, char *err, size_t err_size);
+	/* stop() - undo start(); must not fail. May be NULL. */
+	void (*stop)(struct network *net);
+};
+
+struct network {
+	char name[NET_NAME_MAX];
+	const struct net_mode *mode;
+	json_t *params;			/* creation parameters, persisted */
+	uint32_t aging;			/* FDB aging, seconds */
+	uint32_t mac_limit;		/* per port */
+	bool autostart;
+
+	struct fdb *fdb;		/* datapath-owned while running */
+	struct port *ports[NET_MAX_PORTS];	/* by port id; NULL = free slot */
+	unsigned int nports;
+	/* Compact copy of the non-NULL ports, for flooding without holes. */
+	struct port *flood[NET_MAX_PORTS];
+	unsigned int nflood;
+
+	struct network *next;
+};
+
+/** net_valid_name() - 1..15 characters of [A-Za-z0-9_.-], not starting with '.' or '-'. */
+bool net_valid_name(const char *name);
+
+/** net_find() - network by name, or NULL. */
+struct network *net_find(const char *name);
+
+/** net_first() - head of the list of networks (iterate with ->next). */
+struct network *net_first(void);
+
+/**
+ * net_create() - create and start a network from control parameters
+ * @params:	{"name","mode",...} (reference not stolen)
+ * @persist:	write the definition to the state directory
+ * Return: 0 or negative errno with @err set.
+ */
+int net_create(json_t *params, bool persist, struct network **netp,
+	       char *err, size_t err_size);
+
+/**
+ * net_destroy() - stop the network and remove its definition
+ * @force:	also delete its ports; otherwise -EBUSY while it has ports
+ */
+int net_destroy(struct network *net, bool force, char *err, size_t err_size);
+
+/** net_shutdown() - stop every network without touching definitions (daemon exit). */
+void net_shutdown(void);
+
+/**
+ * net_port_add() - create a port in @net from control parameters
+ * Return: 0 or negative errno with @err set.
+ */
+int net_port_add(struct network *net, json_t *params, bool persist,
+		 struct port **portp, char *err, size_t err_size);
+
+/** net_port_find() - port by name in @net, or NULL. */
+struct port *net_port_find(struct network *net, const char *name);
+
+/** net_port_del() - remove and destroy a port. */
+void net_port_del(struct network *net, struct port *port, bool persist);
+
+/** net_to_json() - the control protocol's network object. */
+json_t *net_to_json(const struct network *net, bool with_ports);
+
+/** net_save() - persist @net's definition (atomically). Return: 0 or negative errno. */
+int net_save(const struct network *net);
+
+/**
+ * net_load_all() - recreate every network saved under the state directory.
+ * A bad file is logged with its name and skipped.
+ * Return: number of networks started.
+ */
+int net_load_all(void);
+
+/** net_set_state_dir() / net_set_run_dir() - where definitions and sockets live. */
+void net_set_state_dir(const char *dir);
+void net_set_run_dir(const char *dir);
+const char *net_run_dir(void);
+
+/** net_port_broken() - handle ports the datapath flagged as broken. */
+void net_reap_broken_ports(void);
+
+#endif /* VSWITCH_NETWORK_H */

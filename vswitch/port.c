@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* port.c - what every port type shares: the class registry, common fields, JSON view. */
+#include <stdio.h>
+#include <string.h>
+
+#include "network.h"
+#include "port.h"
+
+static const struct port_class *const port_classes[] = {
+	&vhost_port_class,
+	&tap_port_class,
+};
+
+const struct port_class *port_class_find(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(port_classes) / sizeof(port_classes[0]); i++)
+		if (!strcmp(port_classes[i]->type, type))
+			return port_classes[i];
+	return NULL;
+}
+
+void port_init(struct port *port, const struct port_class *cls,
+	       struct network *net, const char *name, json_t *params)
+{
+	snprintf(port->name, sizeof(port->name), "%s", name);
+	port->cls = cls;
+	port->net = net;
+	port->params = params;
+	port->rx_fd = -1;
+	port->registered_fd = -1;
+}
+
+const char *port_state_name(const struct port *port)
+{
+	if (port->broken)
+		return "broken";
+	return port->up ? "up" : "down";
+}
+
+json_t *port_to_json(const struct port *port)
+{
+	json_t *obj, *stats, *drops;
+	unsigned int i;
+
+	drops = json_object();
+	for (i = 0; i < DROP__COUNT; i++)
+		json_object_set_new(drops, drop_reason_name(i), json_integer((json_int_t)port->stats.drops[i]));
+	stats = json_pack("{s:I, s:I, s:I, s:I, s:o}",
+			  "rx_packets", (json_int_t)port->stats.rx_packets,
+			  "rx_bytes", (json_int_t)port->stats.rx_bytes,
+			  "tx_packets", (json_int_t)port->stats.tx_packets,
+			  "tx_bytes", (json_int_t)port->stats.tx_bytes,
+			  "drops", drops);
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:o}",
+			"name", port->name, "net", port->net->name, "type", port->cls->type,
+			"state", port_state_name(port), "stats", stats);
+	if (!obj)
+		return NULL;
+	if (port->error[0] && !port->up)
+		json_object_set_new(obj, "error", json_string(port->error));
+	if (port->cls->describe)
+		port->cls->describe(port, obj);
+	return obj;
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * port.h - a switch port and the provider vtable every port type implements
+ * (after Open vSwitch's struct netdev_class).
+ *
+ * Theory of operation: the datapath thread moves frames as struct dp_pkt,
+ * which point into the source port's memory (guest memory for vhost-user,
+ * a receive buffer for tap) rather than holding copies. A frame is copied
+ * exactly once, by the destination's tx(), straight from the source memory
+ * into the destination (a guest's receive buffers, or the tap fd). The
+ * source memory stays valid until the source's rx_done() returns it.
+ *
+ * Only the datapath thread calls rx_burst/rx_done/rx_idle/tx/tx_flush; only
+ * the control thread calls the others, with the datapath paused whenever
+ * the call changes what the datapath sees.
+ */
+#ifndef VSWITCH_PORT_H
+#define VSWITCH_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+#include <jansson.h>
+
+#include "log.h"
+#include "virtio_net.h"
+#include "virtq.h"
+
+#define PORT_NAME_MAX	16	/* including NUL: names are 1..15 characters */
+#define DP_BURST	32
+#define DP_MAX_IOV	VQ_MAX_IOV
+#define ETH_HDR_SIZE	14
+/* Largest frame we accept from anyone: a 64 KiB GSO frame plus headers. */
+#define DP_MAX_FRAME	(65535 + ETH_HDR_SIZE + 4)
+
+/* Why a frame was dropped; counted per port (index into port_stats.drops). */
+enum drop_reason {
+	DROP_NO_BUFFERS = 0,	/* the receiver had no room (guest ring empty, tap full) */
+	DROP_MAC_LIMIT,		/* source MAC beyond the port's MAC limit */
+	DROP_MALFORMED,		/* shorter than an Ethernet header, bad virtio header */
+	DROP_TOO_BIG,		/* did not fit the receiver's buffers, or chain too long */
+	DROP_OFFLOAD,		/* software segmentation/checksum refused the frame */
+	DROP_TX_ERROR,		/* the receiver failed (write error) */
+	DROP_GUEST_ERROR,	/* the guest broke the virtqueue rules; port disconnected */
+	DROP__COUNT
+};
+
+/** drop_reason_name() - stable name used in stats output ("no_buffers", ...). */
+const char *drop_reason_name(enum drop_reason reason);
+
+struct port_stats {
+	uint64_t rx_packets;	/* frames received from the port's peer */
+	uint64_t rx_bytes;
+	uint64_t tx_packets;	/* frames delivered to the port's peer */
+	uint64_t tx_bytes;
+	uint64_t drops[DROP__COUNT];
+};
+
+/*
+ * A frame in flight. @eth is a private copy of the Ethernet header, taken
+ * once at receive time: forwarding decisions and the header written to the
+ * receiver both use this copy, so a guest rewriting its buffer meanwhile
+ * cannot make the two disagree. @iov covers the rest of the frame.
+ */
+struct dp_pkt {
+	struct virtio_net_hdr_v1 hdr;	/* offload metadata; num_buffers unused */
+	uint8_t eth[ETH_HDR_SIZE];
+	uint32_t size;			/* whole frame in bytes, @eth included */
+	uint16_t niov;
+	uint16_t cookie;		/* the source's handle (descriptor head, slot) */
+	struct iovec iov[DP_MAX_IOV];	/* frame bytes after the Ethernet header */
+};
+
+struct network;
+struct port;
+
+struct port_class {
+	const char *type;	/* "vhost-user", "tap" */
+
+	/*
+	 * create() - build a port from control-protocol parameters (already
+	 * checked for name and network). Not yet visible to the datapath.
+	 * On failure returns negative errno and writes one line to @err.
+	 */
+	int (*create)(struct network *net, const char *name, json_t *params,
+		      struct port **portp, char *err, size_t err_size);
+
+	/* destroy() - release everything; the port is already detached from the datapath. */
+	void (*destroy)(struct port *port);
+
+	/* describe() - add type-specific fields (socket, ifname, ...) to @obj. */
+	void (*describe)(const struct port *port, json_t *obj);
+
+	/*
+	 * rx_burst() - receive up to @max frames into @pkts. The frames stay
+	 * valid until rx_done(). Return: count received.
+	 */
+	int (*rx_burst)(struct port *port, struct dp_pkt *pkts, int max);
+
+	/* rx_done() - the frames from the last rx_burst() are forwarded; release them. May be NULL. */
+	void (*rx_done)(struct port *port, struct dp_pkt *pkts, int count);
+
+	/*
+	 * rx_idle() - interrupt mode: the last burst came back short, so
+	 * re-arm notifications. Return: true if frames arrived meanwhile and
+	 * the port should be polled again now. May be NULL.
+	 */
+	bool (*rx_idle)(struct port *port);
+
+	/*
+	 * tx() - copy one frame to the port's peer. The frame needs no
+	 * offload the port did not accept (see port.rx_offloads).
+	 * Return: 0 or -(enum drop_reason).
+	 */
+	int (*tx)(struct port *port, const struct dp_pkt *pkt);
+
+	/* tx_flush() - make frames queued by tx() visible to the peer and notify it. May be NULL. */
+	void (*tx_flush)(struct port *port);
+
+	/*
+	 * reset() - control thread: the datapath flagged the port broken;
+	 * cut the peer off (the port stays, ready for a new peer). May be NULL.
+	 */
+	void (*reset)(struct port *port);
+};
+
+enum port_state {
+	PORT_DOWN = 0,		/* not connected / not ready */
+	PORT_UP,		/* the datapath may use it */
+	PORT_BROKEN,		/* the peer broke the rules; waiting to be disconnected */
+};
+
+struct port {
+	char name[PORT_NAME_MAX];
+	const struct port_class *cls;
+	struct network *net;
+	uint16_t id;			/* slot in net->ports; the FDB's port id */
+	json_t *params;			/* creation parameters, persisted as given */
+
+	/* Datapath view; changed only while the datapath is paused. */
+	bool up;			/* rx/tx allowed */
+	int rx_fd;			/* interrupt mode: readable when frames wait; -1 if none */
+	bool rx_fd_drain;		/* rx_fd is an eventfd the datapath must read to re-arm */
+	int registered_fd;		/* the fd currently in the datapath's epoll set, or -1 */
+	unsigned int rx_offloads;	/* OFFLOAD_* the peer accepts on receive */
+	bool dp_active;			/* on the datapath's active list */
+	bool tx_pending;		/* tx() queued frames that tx_flush() must publish */
+
+	/* Set by the datapath thread when the peer misbehaves. */
+	volatile bool broken;
+
+	struct port_stats stats;	/* written by the datapath only */
+	struct log_ratelimit rl;	/* datapath-side warnings for this port */
+	char error[128];		/* last reason the port went down, for `port list` */
+};
+
+/** port_class_find() - the class for a type name, or NULL. */
+const struct port_class *port_class_find(const char *type);
+
+/** port_init() - fill the common fields of a freshly allocated port. */
+void port_init(struct port *port, const struct port_class *cls,
+	       struct network *net, const char *name, json_t *params);
+
+/** port_to_json() - the control protocol's port object (common fields, type fields, stats). */
+json_t *port_to_json(const struct port *port);
+
+/** port_state_name() - "up", "down" or "broken". */
+const char *port_state_name(const struct port *port);
+
+extern const struct port_class vhost_port_class;
+extern const struct port_class tap_port_class;
+
+#endif /* VSWITCH_PORT_H */

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * port_vhost.c - vhost-user ports: a guest's (or DPDK virtio-user's)
+ * virtio-net queues attached to the switch through shared memory.
+ *
+ * Theory of operation
+ *
+ * The control thread owns the socket. In server mode vswitchd listens on
+ * the port's socket path and serves one front-end at a time; in client mode
+ * it connects to a socket the front-end (QEMU with server=on, testpmd with
+ * server=1) owns, and reconnects every second while that fails, so a
+ * vswitchd restart only pauses the guest's network. Every vhost-user
+ * message is handled with the datapath paused (lib/vhost_user.c does the
+ * protocol); afterwards the port is up exactly when both rings are ready.
+ *
+ * The datapath receives from the guest's transmit queue (1) and writes into
+ * its receive queue (0). Frames from the guest are not copied on receive:
+ * struct dp_pkt points at the guest's buffers until rx_done() returns the
+ * descriptors. A frame to the guest is copied once, from wherever the
+ * source's buffers are, into as many receive buffers as it needs
+ * (mergeable buffers) or into one (without MRG_RXBUF).
+ *
+ * If the guest breaks the ring rules the datapath marks the port broken,
+ * uses it no more, and the control thread disconnects the front-end.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "datapath.h"
+#include "iov.h"
+#include "log.h"
+#include "loop.h"
+#include "network.h"
+#include "port.h"
+#include "vhost_user.h"
+
+#define VHOST_RECONNECT_MS	1000
+#define VHOST_SOCK_TIMEOUT_SEC	2
+/* Most receive buffers one frame may take (a 64 KiB frame in 1 KiB buffers). */
+#define VHOST_MAX_RX_BUFS	80
+
+struct vhost_port {
+	struct port up;
+	struct vu_dev dev;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	bool client;
+	int listen_fd;
+	int conn_fd;
+	int reconnect_timer;
+	bool reported_connect_failure;
+	uint8_t mac[6];
+	bool has_mac;
+	bool mrg_rxbuf;		/* guest negotiated VIRTIO_NET_F_MRG_RXBUF */
+	bool notify_on;		/* guest kicks us on transmit (interrupt mode) */
+	bool rx_pushed;		/* rx_burst pushed used entries that rx_done must flush */
+	struct vq_elem elem;	/* datapath scratch */
+	uint16_t heads[VHOST_MAX_RX_BUFS];
+	uint32_t lens[VHOST_MAX_RX_BUFS];
+};
+
+static struct vhost_port *vhost_port(struct port *port)
+{
+	return (struct vhost_port *)port;
+}
+
+static void vhost_schedule_reconnect(struct vhost_port *vp);
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char end;
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	if (mac[0] & 1)
+		return -EINVAL;	/* a NIC address is never multicast */
+	return 0;
+}
+
+/* Break the port from the datapath: stop using it; the control thread disconnects. */
+static void vhost_break(struct vhost_port *vp, const char *what, int err)
+{
+	if (!vp->up.broken)
+		log_warn_rl(&vp->up.rl, "port %s/%s: guest broke the virtqueue rules (%s: %s); disconnecting",
+			    vp->up.net->name, vp->up.name, what, strerror(-err));
+	vp->up.broken = true;
+}
+
+/* After a message: is the device usable by the datapath? Call paused. */
+static void vhost_refresh(struct vhost_port *vp)
+{
+	struct vu_dev *dev = &vp->dev;
+	bool running = vu_dev_running(dev);
+
+	vp->up.up = running;
+	if (running) {
+		vp->up.rx_fd = dev->vqs[VU_TXQ].kick_fd;
+		vp->up.rx_fd_drain = true;
+		vp->up.rx_offloads = vu_dev_rx_offloads(dev);
+		vp->mrg_rxbuf = dev->features & VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF);
+		/* We never need a kick for the receive queue: we look when we have a frame. */
+		vq_set_notify(&dev->vqs[VU_RXQ], false);
+		vp->notify_on = !dp_pmd();
+		vq_set_notify(&dev->vqs[VU_TXQ], vp->notify_on);
+		vp->up.error[0] = '\0';
+	} else {
+		vp->up.rx_fd = -1;
+	}
+	dp_port_update(&vp->up);
+}
+
+static void vhost_disconnect(struct vhost_port *vp, const char *why)
+{
+	if (vp->conn_fd < 0)
+		return;
+	log_info("port %s/%s: front-end disconnected (%s)", vp->up.net->name, vp->up.name, why);
+	snprintf(vp->up.error, sizeof(vp->up.error), "%s", why);
+	dp_pause();
+	vp->up.up = false;
+	vp->up.rx_fd = -1;
+	dp_port_update(&vp->up);
+	vu_dev_reset(&vp->dev);
+	vp->up.broken = false;
+	dp_resume();
+	loop_del(daemon_loop, vp->conn_fd);
+	close(vp->conn_fd);
+	vp->conn_fd = -1;
+	if (vp->client)
+		vhost_schedule_reconnect(vp);
+}
+
+static void vhost_conn_ready(struct loop *l, int fd, uint32_t events, void *opaque)
+{
+	struct vhost_port *vp = opaque;
+	char why[160];
+	int ret;
+
+	(void)l;
+	(void)fd;
+	(void)events;
+	dp_pause();
+	/* Take the port off the datapath while the message changes the rings or memory. */
+	vp->up.up = false;
+	dp_port_update(&vp->up);
+	vp->dev.err[0] = '\0';
+	ret = vu_dev_handle(&vp->dev);
+	if (ret == 0)
+		vhost_refresh(vp);
+	dp_resume();
+	if (ret == 0)
+		return;
+	if (ret == -ECONNRESET) {
+		snprintf(why, sizeof(why), "connection closed");
+	} else {
+		snprintf(why, sizeof(why), "protocol error: %s", vp->dev.err[0] ? vp->dev.err : strerror(-ret));
+		log_warn_rl(&vp->up.rl, "port %s/%s: %s", vp->up.net->name, vp->up.name, why);
+	}
+	vhost_disconnect(vp, why);
+}
+
+/* Take a connected socket: bound every read and write so a stalled peer cannot hang us. */
+static int vhost_attach_conn(struct vhost_port *vp, int fd)
+{
+	struct timeval tv = { .tv_sec = VHOST_SOCK_TIMEOUT_SEC };
+	struct vu_config cfg = { .mtu = 1500 };
+	int flags = fcntl(fd, F_GETFL);
+	int ret;
+
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (vp->has_mac)
+		memcpy(cfg.mac, vp->mac, 6);
+	ret = loop_add(daemon_loop, fd, EPOLLIN, vhost_conn_ready, vp);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	vp->conn_fd = fd;
+	vu_dev_init(&vp->dev, fd, &cfg);
+	log_info("port %s/%s: front-end connected", vp->up.net->name, vp->up.name);
+	return 0;
+}
+
+static void vhost_accept(struct loop *l, int fd, uint32_t events, void *opaque)
+{
+	struct vhost_port *vp = opaque;
+	int conn;
+
+	(void)l;
+	(void)events;
+	conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+	if (conn < 0)
+		return;
+	if (vp->conn_fd >= 0) {
+		log_warn_rl(&vp->up.rl, "port %s/%s: refusing a second front-end on %s",
+			    vp->up.net->name, vp->up.name, vp->path);
+		close(conn);
+		return;
+	}
+	vhost_attach_conn(vp, conn);
+}
+
+static int vhost_try_connect(struct vhost_port *vp)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	memcpy(addr.sun_path, vp->path, sizeof(vp->path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return vhost_attach_conn(vp, fd);
+}
+
+static void vhost_reconnect_timer(struct loop *l, int fd, uint32_t events, void *opaque)
+{
+	struct vhost_port *vp = opaque;
+	int ret;
+
+	(void)fd;
+	(void)events;
+	loop_timer_del(l, vp->reconnect_timer);
+	vp->reconnect_timer = -1;
+	ret = vhost_try_connect(vp);
+	if (ret == 0) {
+		vp->reported_connect_failure = false;
+		return;
+	}
+	if (!vp->reported_connect_failure) {
+		log_info("port %s/%s: cannot connect to %s (%s); retrying every second",
+			 vp->up.net->name, vp->up.name, vp->path, strerror(-ret));
+		vp->reported_connect_failure = true;
+	}
+	snprintf(vp->up.error, sizeof(vp->up.error), "cannot connect to %s: %s", vp->path, strerror(-ret));
+	vhost_schedule_reconnect(vp);
+}
+
+static void vhost_schedule_reconnect(struct vhost_port *vp)
+{
+	if (vp->reconnect_timer >= 0)
+		return;
+	vp->reconnect_timer = loop_timer_add(daemon_loop, VHOST_RECONNECT_MS, 0,
+					     vhost_reconnect_timer, vp);
+	if (vp->reconnect_timer < 0)
+		log_err("port %s/%s: cannot arm reconnect timer: %s", vp->up.net->name,
+			vp->up.name, strerror(-vp->reconnect_timer));
+}
+
+static int vhost_listen(struct vhost_port *vp, char *err, size_t err_size)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, ret;
+
+	/* Replace a stale socket, never another kind of file. */
+	if (lstat(vp->path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, err_size, "'%s' exists and is not a socket", vp->path);
+			return -EEXIST;
+		}
+		unlink(vp->path);
+	}
+	memcpy(addr.sun_path, vp->path, sizeof(vp->path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 4) < 0) {
+		ret = -errno;
+		snprintf(err, err_size, "cannot listen on '%s': %s", vp->path, strerror(errno));
+		close(fd);
+		return ret;
+	}
+	chmod(vp->path, 0660);
+	ret = loop_add(daemon_loop, fd, EPOLLIN, vhost_accept, vp);
+	if (ret) {
+		close(fd);
+		unlink(vp->path);
+		snprintf(err, err_size, "cannot watch '%s': %s", vp->path, strerror(-ret));
+		return ret;
+	}
+	vp->listen_fd = fd;
+	return 0;
+}
+
+static int vhost_create(struct network *net, const char *name, json_t *params,
+			struct port **portp, char *err, size_t err_size)
+{
+	const char *path = json_string_value(json_object_get(params, "socket"));
+	const char *mac = json_string_value(json_object_get(params, "mac"));
+	json_t *client = json_object_get(params, "client");
+	char def_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 64];
+	struct vhost_port *vp;
+	int ret;
+
+	if (!path) {
+		snprintf(def_path, sizeof(def_path), "%s/%s-%s.sock", net_run_dir(), net->name, name);
+		path = def_path;
+		json_object_set_new(params, "socket", json_string(path));
+	}
+	if (!path[0] || strlen(path) >= sizeof(vp->path)) {
+		snprintf(err, err_size, "socket path '%s' is empty or longer than %zu bytes",
+			 path, sizeof(vp->path) - 1);
+		return -EINVAL;
+	}
+	if (client && !json_is_boolean(client)) {
+		snprintf(err, err_size, "'client' must be true or false");
+		return -EINVAL;
+	}
+
+	vp = calloc(1, sizeof(*vp));
+	if (!vp)
+		return -ENOMEM;
+	port_init(&vp->up, &vhost_port_class, net, name, params);
+	snprintf(vp->path, sizeof(vp->path), "%s", path);
+	vp->client = client && json_is_true(client);
+	vp->listen_fd = vp->conn_fd = vp->reconnect_timer = -1;
+	if (mac) {
+		if (parse_mac(mac, vp->mac)) {
+			snprintf(err, err_size, "invalid MAC address '%s'", mac);
+			ret = -EINVAL;
+			goto err_free;
+		}
+		vp->has_mac = true;
+	}
+	vu_dev_init(&vp->dev, -1, NULL);
+	snprintf(vp->up.error, sizeof(vp->up.error), "waiting for a front-end");
+
+	if (vp->client) {
+		if (vhost_try_connect(vp) < 0)
+			vhost_schedule_reconnect(vp);
+	} else {
+		ret = vhost_listen(vp, err, err_size);
+		if (ret)
+			goto err_free;
+	}
+	*portp = &vp->up;
+	return 0;
+
+err_free:
+	free(vp);
+	return ret;
+}
+
+static void vhost_destroy(struct port *port)
+{
+	struct vhost_port *vp = vhost_port(port);
+
+	if (!vp)
+		return;
+	if (vp->conn_fd >= 0) {
+		loop_del(daemon_loop, vp->conn_fd);
+		close(vp->conn_fd);
+	}
+	vu_dev_reset(&vp->dev);
+	if (vp->listen_fd >= 0) {
+		loop_del(daemon_loop, vp->listen_fd);
+		close(vp->listen_fd);
+		unlink(vp->path);
+	}
+	loop_timer_del(daemon_loop, vp->reconnect_timer);
+	free(vp);
+}
+
+static void vhost_reset(struct port *port)
+{
+	vhost_disconnect(vhost_port(port), "guest broke the virtqueue rules");
+}
+
+static void vhost_describe(const struct port *port, json_t *obj)
+{
+	const struct vhost_port *vp = (const struct vhost_port *)port;
+	char mac[18];
+
+	json_object_set_new(obj, "socket", json_string(vp->path));
+	json_object_set_new(obj, "client", json_boolean(vp->client));
+	json_object_set_new(obj, "connected", json_boolean(vp->conn_fd >= 0));
+	if (vp->has_mac) {
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", vp->mac[0], vp->mac[1],
+			 vp->mac[2], vp->mac[3], vp->mac[4], vp->mac[5]);
+		json_object_set_new(obj, "mac", json_string(mac));
+	}
+	if (vp->conn_fd >= 0)
+		json_object_set_new(obj, "features", json_integer((json_int_t)vp->dev.features));
+}
+
+/* Guest transmit queue -> frames. */
+static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
+{
+	struct vhost_port *vp = vhost_port(port);
+	struct vq *vq = &vp->dev.vqs[VU_TXQ];
+	struct vq_elem *e = &vp->elem;
+	int n = 0, ret;
+
+	if (vp->notify_on) {
+		vq_set_notify(vq, false);
+		vp->notify_on = false;
+	}
+	while (n < max) {
+		struct dp_pkt *pkt = &pkts[n];
+		int niov;
+
+		ret = vq_pop(vq, e);
+		if (ret == 0)
+			break;
+		if (ret == -E2BIG) {
+			vq_push(vq, e->head, 0);
+			vp->rx_pushed = true;
+			port->stats.drops[DROP_TOO_BIG]++;
+			continue;
+		}
+		if (ret < 0) {
+			vhost_break(vp, "transmit descriptor chain", ret);
+			port->stats.drops[DROP_GUEST_ERROR]++;
+			break;
+		}
+		if (e->n_in || e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE ||
+		    e->out_size - VNET_HDR_SIZE > DP_MAX_FRAME) {
+			vq_push(vq, e->head, 0);
+			vp->rx_pushed = true;
+			port->stats.drops[e->n_in ? DROP_MALFORMED :
+					  e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE ? DROP_MALFORMED : DROP_TOO_BIG]++;
+			continue;
+		}
+		vq_iov_copy_from(&pkt->hdr, e->iov, e->n_out, 0, VNET_HDR_SIZE);
+		vq_iov_copy_from(pkt->eth, e->iov, e->n_out, VNET_HDR_SIZE, ETH_HDR_SIZE);
+		niov = iov_slice(pkt->iov, DP_MAX_IOV, e->iov, e->n_out, VNET_HDR_SIZE + ETH_HDR_SIZE);
+		if (niov < 0) {
+			vq_push(vq, e->head, 0);
+			vp->rx_pushed = true;
+			port->stats.drops[DROP_TOO_BIG]++;
+			continue;
+		}
+		pkt->niov = (uint16_t)niov;
+		pkt->size = e->out_size - VNET_HDR_SIZE;
+		pkt->cookie = e->head;
+		n++;
+	}
+	return n;
+}
+
+static void vhost_rx_done(struct port *port, struct dp_pkt *pkts, int count)
+{
+	struct vhost_port *vp = vhost_port(port);
+	struct vq *vq = &vp->dev.vqs[VU_TXQ];
+	int i;
+
+	if (port->broken && !count)
+		return;
+	for (i = 0; i < count; i++)
+		vq_push(vq, pkts[i].cookie, 0);
+	if (count || vp->rx_pushed)
+		vq_flush(vq);
+	vp->rx_pushed = false;
+}
+
+static bool vhost_rx_idle(struct port *port)
+{
+	struct vhost_port *vp = vhost_port(port);
+	struct vq *vq = &vp->dev.vqs[VU_TXQ];
+	int avail;
+
+	if (port->broken)
+		return false;
+	vq_set_notify(vq, true);
+	vp->notify_on = true;
+	/* The guest may have queued frames before it saw notifications back on. */
+	avail = vq_avail(vq);
+	if (avail < 0) {
+		vhost_break(vp, "transmit ring index", avail);
+		port->stats.drops[DROP_GUEST_ERROR]++;
+		return false;
+	}
+	return avail > 0;
+}
+
+/* Frame -> guest receive queue, copied once. */
+static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
+{
+	struct vhost_port *vp = vhost_port(port);
+	struct vq *vq = &vp->dev.vqs[VU_RXQ];
+	struct vq_elem *e = &vp->elem;
+	struct iovec src[DP_MAX_IOV + 2];
+	struct virtio_net_hdr_v1 hdr = pkt->hdr;
+	struct iov_cursor cur;
+	size_t total = VNET_HDR_SIZE + pkt->size, done = 0;
+	uint8_t *num_buffers_at = NULL;
+	uint16_t nbufs = 0, k;
+	int ret;
+
+	if (!(port->rx_offloads & OFFLOAD_CSUM))
+		hdr.flags &= (uint8_t)~VIRTIO_NET_HDR_F_DATA_VALID;
+	hdr.num_buffers = 1;
+	src[0].iov_base = &hdr;
+	src[0].iov_len = VNET_HDR_SIZE;
+	src[1].iov_base = (void *)pkt->eth;
+	src[1].iov_len = ETH_HDR_SIZE;
+	memcpy(&src[2], pkt->iov, pkt->niov * sizeof(struct iovec));
+	iov_cursor_init(&cur, src, pkt->niov + 2u);
+
+	while (done < total) {
+		size_t copied;
+
+		if (nbufs == VHOST_MAX_RX_BUFS || (nbufs && !vp->mrg_rxbuf)) {
+			vq_unpop(vq, nbufs);
+			return -DROP_TOO_BIG;
+		}
+		ret = vq_pop(vq, e);
+		if (ret == 0) {
+			vq_unpop(vq, nbufs);
+			return -DROP_NO_BUFFERS;
+		}
+		if (ret < 0 || e->n_out || !e->in_size) {
+			vhost_break(vp, "receive descriptor chain", ret < 0 ? ret : -EINVAL);
+			return -DROP_GUEST_ERROR;
+		}
+		/* num_buffers sits in the first buffer's header; patch it at the end. */
+		if (nbufs == 0 && e->iov[0].iov_len >= VNET_HDR_SIZE)
+			num_buffers_at = (uint8_t *)e->iov[0].iov_base +
+					 offsetof(struct virtio_net_hdr_v1, num_buffers);
+		copied = iov_cursor_copy_out(&cur, e->iov, e->n_in, total - done);
+		if (nbufs == 0 && copied < VNET_HDR_SIZE) {
+			/* The header itself must fit in the first buffer. */
+			vq_unpop(vq, 1);
+			return -DROP_TOO_BIG;
+		}
+		vp->heads[nbufs] = e->head;
+		vp->lens[nbufs] = (uint32_t)copied;
+		nbufs++;
+		done += copied;
+	}
+	if (nbufs > 1) {
+		uint16_t le = htole16(nbufs);
+
+		if (!num_buffers_at) {
+			/* A first buffer split before the header end: rare, so unpop and drop. */
+			vq_unpop(vq, nbufs);
+			return -DROP_TOO_BIG;
+		}
+		memcpy(num_buffers_at, &le, sizeof(le));
+	}
+	for (k = 0; k < nbufs; k++)
+		vq_push(vq, vp->heads[k], vp->lens[k]);
+	return 0;
+}
+
+static void vhost_tx_flush(struct port *port)
+{
+	struct vhost_port *vp = vhost_port(port);
+
+	if (!port->broken)
+		vq_flush(&vp->dev.vqs[VU_RXQ]);
+}
+
+const struct port_class vhost_port_class = {
+	.type = "vhost-user",
+	.create = vhost_create,
+	.destroy = vhost_destroy,
+	.describe = vhost_describe,
+	.rx_burst = vhost_rx_burst,
+	.rx_done = vhost_rx_done,
+	.rx_idle = vhost_rx_idle,
+	.tx = vhost_tx,
+	.tx_flush = vhost_tx_flush,
+	.reset = vhost_reset,
+};
