@@ -218,6 +218,7 @@ int net_save(const struct network *net)
 	for (i = 0; i < NET_MAX_PORTS; i++)
 		if (net->ports[i])
 			json_array_append(ports, net->ports[i]->params);
+	json_array_extend(ports, net->failed_ports);
 	doc = json_pack("{s:i, s:O, s:o}", "version", 1, "network", net->params, "ports", ports);
 	if (!doc)
 		return -ENOMEM;
@@ -289,7 +290,8 @@ int net_create(json_t *params, bool persist, struct network **netp,
 	net->params = json_deep_copy(params);
 	json_object_set_new(net->params, "mode", json_string(mode_name));
 	net->fdb = fdb_new(FDB_DEFAULT_CAPACITY, net->aging, net->mac_limit);
-	if (!net->params || !net->fdb) {
+	net->failed_ports = json_array();
+	if (!net->params || !net->fdb || !net->failed_ports) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -316,6 +318,7 @@ int net_create(json_t *params, bool persist, struct network **netp,
 err_free:
 	fdb_free(net->fdb);
 	json_decref(net->params);
+	json_decref(net->failed_ports);
 	free(net);
 	return ret;
 }
@@ -328,6 +331,22 @@ struct port *net_port_find(struct network *net, const char *name)
 		if (net->ports[i] && !strcmp(net->ports[i]->name, name))
 			return net->ports[i];
 	return NULL;
+}
+
+/* Forget a failed definition named @name: a new port of that name replaces it. */
+static void net_forget_failed(struct network *net, const char *name)
+{
+	json_t *def;
+	size_t i;
+
+	json_array_foreach(net->failed_ports, i, def) {
+		const char *n = json_string_value(json_object_get(def, "name"));
+
+		if (n && !strcmp(n, name)) {
+			json_array_remove(net->failed_ports, i);
+			return;
+		}
+	}
 }
 
 int net_port_add(struct network *net, json_t *params, bool persist,
@@ -371,6 +390,7 @@ int net_port_add(struct network *net, json_t *params, bool persist,
 		return ret;
 	}
 	port->id = (uint16_t)id;
+	net_forget_failed(net, name);
 
 	dp_pause();
 	net->ports[id] = port;
@@ -415,6 +435,7 @@ static void net_free(struct network *net)
 		net->mode->stop(net);
 	fdb_free(net->fdb);
 	json_decref(net->params);
+	json_decref(net->failed_ports);
 	free(net);
 }
 
@@ -471,6 +492,7 @@ json_t *net_to_json(const struct network *net, bool with_ports)
 			if (net->ports[i])
 				json_array_append_new(ports, port_to_json(net->ports[i]));
 		json_object_set_new(obj, "port_list", ports);
+		json_object_set(obj, "failed_ports", net->failed_ports);
 	}
 	dp_resume();
 	return obj;
@@ -511,8 +533,11 @@ static int net_load_file(const char *path)
 		}
 		err[0] = '\0';
 		ret = net_port_add(net, pdef, false, NULL, err, sizeof(err));
-		if (ret)
-			log_err("%s: port %zu: %s; skipped", path, i, err);
+		if (ret) {
+			log_err("%s: port %zu: %s; its definition is kept, re-add it to replace it",
+				path, i, err);
+			json_array_append(net->failed_ports, pdef);
+		}
 	}
 	json_decref(doc);
 	return 0;

@@ -46,6 +46,13 @@ struct network {
 	struct port *flood[NET_MAX_PORTS];
 	unsigned int nflood;
 
+	/*
+	 * Definitions of ports that could not be recreated at start (say, their
+	 * namespace is gone). They are kept and saved again, so a restart never
+	 * loses configuration; adding a port of the same name replaces one.
+	 */
+	json_t *failed_ports;
+
 	struct network *next;
 };
 

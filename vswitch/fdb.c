@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* fdb.c - a network's MAC learning table: open addressing, aging, per-port limits. */
+
+/*
+ * Theory of operation
+ *
+ * The table sits on the packet path: every frame learns its source and looks
+ * up its destination. So learn and lookup never allocate, never scan, and
+ * touch one or two cache lines in the common case.
+ *
+ * Storage is one power-of-two array of 16-byte slots with linear probing,
+ * sized to at least twice the capacity so the load factor stays at or below
+ * one half and probe sequences stay short. A slot packs the MAC (48 bits) and
+ * the port (16 bits) into one 64-bit key, so a probe compares one word; a
+ * port field of FDB_SLOT_FREE marks an empty slot. Removal uses backward-shift
+ * deletion instead of tombstones, so probe sequences never grow with churn
+ * and nothing ever needs a rehash.
+ *
+ * The hash is a seeded 64-bit mixer (two multiplies). The seed is random per
+ * table, so a guest choosing source MACs cannot aim them at one probe chain.
+ *
+ * Aging is lazy: an entry unseen for longer than the aging time is treated as
+ * absent by every lookup and learn, but stays in its slot until fdb_expire()
+ * (called from a timer) removes it. A learn that would be refused because the
+ * port is at its limit or the table is full first sweeps expired entries
+ * (at most once per distinct @now_sec value, so a flooding guest costs one
+ * scan per second) and tries again. Refusals therefore depend only on live
+ * entries. fdb_count() and fdb_port_count() take no clock, so they include
+ * expired entries no sweep has removed yet; call fdb_expire() first for an
+ * exact figure.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/random.h>
+
+#include "fdb.h"
+
+#define FDB_SLOT_FREE		0xffffu		/* port field of an empty slot */
+#define FDB_MIN_SLOTS		16u
+#define FDB_MAX_CAPACITY	(1u << 28)	/* keeps slot arithmetic far from overflow */
+#define FDB_MAC_MASK		0xffffffffffffULL
+#define FDB_PORT_SHIFT		48
+#define FDB_NEVER_SWEPT		UINT64_MAX
+
+struct fdb_slot {
+	uint64_t key;		/* MAC in bits 0-47, port in bits 48-63 */
+	uint64_t seen;		/* now_sec of the last frame from this MAC */
+};
+
+struct fdb {
+	struct fdb_slot *slots;
+	uint32_t slot_mask;	/* slot count - 1; the count is a power of two */
+	unsigned int capacity;	/* most entries held */
+	unsigned int count;	/* entries held, including expired ones not yet swept */
+	uint32_t aging_sec;
+	uint32_t mac_limit;
+	uint64_t hash_seed;
+	uint64_t last_sweep_sec;	/* now_sec of the last sweep, or FDB_NEVER_SWEPT */
+	uint64_t latest_sec;	/* largest now_sec seen by learn or expire */
+	uint32_t port_counts[FDB_MAX_PORTS];
+};
+
+static inline uint64_t mac_to_key(const uint8_t mac[6])
+{
+	return (uint64_t)mac[0] << 40 | (uint64_t)mac[1] << 32 |
+	       (uint64_t)mac[2] << 24 | (uint64_t)mac[3] << 16 |
+	       (uint64_t)mac[4] << 8 | (uint64_t)mac[5];
+}
+
+static inline void key_to_mac(uint64_t key, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(key >> (40 - 8 * i));
+}
+
+static inline uint64_t slot_mac(const struct fdb_slot *slot)
+{
+	return slot->key & FDB_MAC_MASK;
+}
+
+static inline uint16_t slot_port(const struct fdb_slot *slot)
+{
+	return (uint16_t)(slot->key >> FDB_PORT_SHIFT);
+}
+
+static inline bool slot_is_free(const struct fdb_slot *slot)
+{
+	return slot_port(slot) == FDB_SLOT_FREE;
+}
+
+static inline void slot_set(struct fdb_slot *slot, uint64_t mac_key, uint16_t port,
+			    uint64_t seen)
+{
+	slot->key = mac_key | (uint64_t)port << FDB_PORT_SHIFT;
+	slot->seen = seen;
+}
+
+static inline void slot_clear(struct fdb_slot *slot)
+{
+	slot->key = (uint64_t)FDB_SLOT_FREE << FDB_PORT_SHIFT;
+	slot->seen = 0;
+}
+
+/* Home slot of a MAC: a seeded splitmix64-style finaliser over its 48 bits. */
+static inline uint32_t fdb_home(const struct fdb *fdb, uint64_t mac_key)
+{
+	uint64_t h = mac_key ^ fdb->hash_seed;
+
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (uint32_t)h & fdb->slot_mask;
+}
+
+/* An entry is gone once it has been unseen for more than the aging time. */
+static inline bool fdb_expired(const struct fdb *fdb, const struct fdb_slot *slot,
+			       uint64_t now_sec)
+{
+	return now_sec > slot->seen && now_sec - slot->seen > fdb->aging_sec;
+}
+
+/* Multicast (including broadcast) and all-zero sources are never learned. */
+static inline bool mac_is_learnable(uint64_t mac_key)
+{
+	return mac_key != 0 && !(mac_key & (1ULL << 40));
+}
+
+static uint64_t fdb_random_seed(const void *salt)
+{
+	uint64_t seed;
+	struct timespec ts;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
+		return seed;
+	/* No entropy yet (early boot): a weaker seed still beats a fixed one. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ts.tv_sec ^
+	       (uint64_t)(uintptr_t)salt;
+}
+
+/**
+ * fdb_new() - create an empty table
+ * @capacity:	most entries held (rounded up internally as needed)
+ * @aging_sec:	entries unseen for longer are gone (lookups miss them at once)
+ * @mac_limit:	most entries one port may own
+ *
+ * Return: the table or NULL with errno set (ENOMEM, or EINVAL for a capacity
+ * above 2^28).
+ */
+struct fdb *fdb_new(unsigned int capacity, uint32_t aging_sec, uint32_t mac_limit)
+{
+	struct fdb *fdb;
+	uint32_t slot_count = FDB_MIN_SLOTS;
+
+	if (capacity > FDB_MAX_CAPACITY) {
+		errno = EINVAL;
+		return NULL;
+	}
+	while (slot_count < 2 * capacity)
+		slot_count <<= 1;
+
+	fdb = calloc(1, sizeof(*fdb));
+	if (!fdb)
+		return NULL;
+	fdb->slots = malloc((size_t)slot_count * sizeof(*fdb->slots));
+	if (!fdb->slots) {
+		free(fdb);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < slot_count; i++)
+		slot_clear(&fdb->slots[i]);
+	fdb->slot_mask = slot_count - 1;
+	fdb->capacity = capacity;
+	fdb->aging_sec = aging_sec;
+	fdb->mac_limit = mac_limit;
+	fdb->hash_seed = fdb_random_seed(fdb);
+	fdb->last_sweep_sec = FDB_NEVER_SWEPT;
+	return fdb;
+}
+
+/**
+ * fdb_free() - free the table
+ * @fdb:	table, or NULL
+ */
+void fdb_free(struct fdb *fdb)
+{
+	if (!fdb)
+		return;
+	free(fdb->slots);
+	free(fdb);
+}
+
+/*
+ * Empty slot @hole and close the gap: walk the cluster after it and pull back
+ * every entry whose home slot does not lie cyclically in (hole, position], so
+ * no probe sequence ever crosses an empty slot before reaching its entry.
+ */
+static void fdb_remove_slot(struct fdb *fdb, uint32_t hole)
+{
+	uint32_t mask = fdb->slot_mask;
+	uint32_t pos = hole;
+	struct fdb_slot *slot = &fdb->slots[hole];
+
+	fdb->port_counts[slot_port(slot)]--;
+	fdb->count--;
+	for (;;) {
+		uint32_t home;
+
+		pos = (pos + 1) & mask;
+		slot = &fdb->slots[pos];
+		if (slot_is_free(slot))
+			break;
+		home = fdb_home(fdb, slot_mac(slot));
+		/* Distance from home to pos versus from hole to pos, both cyclic. */
+		if (((pos - home) & mask) >= ((pos - hole) & mask)) {
+			fdb->slots[hole] = *slot;
+			hole = pos;
+		}
+	}
+	slot_clear(&fdb->slots[hole]);
+}
+
+/* Remove every slot @match accepts. Return: how many. */
+static unsigned int fdb_remove_matching(struct fdb *fdb,
+					bool (*match)(const struct fdb *fdb,
+						      const struct fdb_slot *slot,
+						      uint64_t arg),
+					uint64_t arg)
+{
+	unsigned int removed = 0;
+	uint32_t i = 0;
+
+	/*
+	 * Backward shift only moves entries into the slot being removed or into
+	 * slots after it (or wrapped entries, already checked, back to the end),
+	 * so re-checking slot i after a removal visits every entry at least once.
+	 */
+	while (i <= fdb->slot_mask && fdb->count) {
+		const struct fdb_slot *slot = &fdb->slots[i];
+
+		if (!slot_is_free(slot) && match(fdb, slot, arg)) {
+			fdb_remove_slot(fdb, i);
+			removed++;
+			continue;
+		}
+		i++;
+	}
+	return removed;
+}
+
+static bool match_expired(const struct fdb *fdb, const struct fdb_slot *slot,
+			  uint64_t now_sec)
+{
+	return fdb_expired(fdb, slot, now_sec);
+}
+
+static bool match_port(const struct fdb *fdb, const struct fdb_slot *slot,
+		       uint64_t port)
+{
+	return slot_port(slot) == port;
+}
+
+/**
+ * fdb_expire() - remove entries older than the aging time
+ * @fdb:	table
+ * @now_sec:	current time in seconds (monotonic)
+ *
+ * Return: how many entries were removed.
+ */
+unsigned int fdb_expire(struct fdb *fdb, uint64_t now_sec)
+{
+	if (now_sec > fdb->latest_sec)
+		fdb->latest_sec = now_sec;
+	fdb->last_sweep_sec = now_sec;
+	return fdb_remove_matching(fdb, match_expired, now_sec);
+}
+
+/**
+ * fdb_flush_port() - remove every entry on @port
+ * @fdb:	table
+ * @port:	port id
+ *
+ * Return: how many entries were removed (expired ones not yet swept included).
+ */
+unsigned int fdb_flush_port(struct fdb *fdb, uint16_t port)
+{
+	if (port >= FDB_MAX_PORTS || !fdb->port_counts[port])
+		return 0;
+	return fdb_remove_matching(fdb, match_port, port);
+}
+
+/**
+ * fdb_set_aging() - change the aging time; existing entries stay
+ * @fdb:	table
+ * @aging_sec:	new aging time in seconds, applied to every entry at once
+ */
+void fdb_set_aging(struct fdb *fdb, uint32_t aging_sec)
+{
+	/*
+	 * A longer aging time must not bring back entries that already expired:
+	 * remove those first, as of the latest time the table has seen.
+	 */
+	if (aging_sec > fdb->aging_sec && fdb->count)
+		fdb_remove_matching(fdb, match_expired, fdb->latest_sec);
+	fdb->aging_sec = aging_sec;
+	/* A shorter aging time can expire entries a sweep this second kept. */
+	fdb->last_sweep_sec = FDB_NEVER_SWEPT;
+}
+
+/**
+ * fdb_set_mac_limit() - change the per-port limit; existing entries stay
+ * @fdb:	table
+ * @mac_limit:	most entries one port may own from now on
+ *
+ * A port already above a lowered limit keeps its entries but learns nothing
+ * new until it drops below the limit.
+ */
+void fdb_set_mac_limit(struct fdb *fdb, uint32_t mac_limit)
+{
+	fdb->mac_limit = mac_limit;
+}
+
+/*
+ * Find @mac_key. Return: true and its slot index in @index, or false and the
+ * index of the free slot that ends its probe sequence.
+ */
+static inline bool fdb_find(const struct fdb *fdb, uint64_t mac_key, uint32_t *index)
+{
+	uint32_t i = fdb_home(fdb, mac_key);
+
+	/* The table is never full (at most half the slots used), so this ends. */
+	for (;;) {
+		const struct fdb_slot *slot = &fdb->slots[i];
+
+		if (slot_is_free(slot)) {
+			*index = i;
+			return false;
+		}
+		if (slot_mac(slot) == mac_key) {
+			*index = i;
+			return true;
+		}
+		i = (i + 1) & fdb->slot_mask;
+	}
+}
+
+/* One learning attempt on the stored counts, which may include expired entries. */
+static enum fdb_learn_result fdb_try_learn(struct fdb *fdb, uint64_t mac_key,
+					   uint16_t port, uint64_t now_sec)
+{
+	uint32_t i;
+	struct fdb_slot *slot;
+	uint16_t old_port;
+
+	if (!fdb_find(fdb, mac_key, &i)) {
+		if (fdb->port_counts[port] >= fdb->mac_limit)
+			return FDB_LIMIT;
+		if (fdb->count >= fdb->capacity)
+			return FDB_FULL;
+		slot_set(&fdb->slots[i], mac_key, port, now_sec);
+		fdb->port_counts[port]++;
+		fdb->count++;
+		return FDB_LEARNED;
+	}
+
+	slot = &fdb->slots[i];
+	old_port = slot_port(slot);
+	if (fdb_expired(fdb, slot, now_sec)) {
+		/* Reuse the slot as if it were new; it does not count against itself. */
+		uint32_t others = fdb->port_counts[port] - (old_port == port);
+
+		if (others >= fdb->mac_limit)
+			return FDB_LIMIT;
+		fdb->port_counts[old_port]--;
+		fdb->port_counts[port]++;
+		slot_set(slot, mac_key, port, now_sec);
+		return FDB_LEARNED;
+	}
+	if (old_port == port) {
+		slot->seen = now_sec;
+		return FDB_REFRESHED;
+	}
+	if (fdb->port_counts[port] >= fdb->mac_limit)
+		return FDB_LIMIT;
+	fdb->port_counts[old_port]--;
+	fdb->port_counts[port]++;
+	slot_set(slot, mac_key, port, now_sec);
+	return FDB_MOVED;
+}
+
+/**
+ * fdb_learn() - record that @mac was seen as a source on @port at @now_sec
+ * @fdb:	table
+ * @mac:	source MAC of the frame
+ * @port:	port id the frame came from, below FDB_MAX_PORTS
+ * @now_sec:	current time in seconds (monotonic)
+ *
+ * An expired entry for @mac is treated as absent. A move to a port at its
+ * limit is refused (FDB_LIMIT) and the old entry stays. Expired entries never
+ * count against a limit or the capacity. Never allocates. A port id out of
+ * range is a caller bug and is answered FDB_IGNORED.
+ *
+ * Return: an enum fdb_learn_result.
+ */
+enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t mac[6],
+				uint16_t port, uint64_t now_sec)
+{
+	uint64_t mac_key = mac_to_key(mac);
+	enum fdb_learn_result result;
+
+	if (!mac_is_learnable(mac_key) || port >= FDB_MAX_PORTS)
+		return FDB_IGNORED;
+	if (now_sec > fdb->latest_sec)
+		fdb->latest_sec = now_sec;
+
+	result = fdb_try_learn(fdb, mac_key, port, now_sec);
+	if ((result == FDB_LIMIT || result == FDB_FULL) &&
+	    fdb->last_sweep_sec != now_sec && fdb->count) {
+		/* Room may be held by expired entries: sweep them, then retry. */
+		fdb_expire(fdb, now_sec);
+		result = fdb_try_learn(fdb, mac_key, port, now_sec);
+	}
+	return result;
+}
+
+/**
+ * fdb_lookup() - port that @mac was learned on
+ * @fdb:	table
+ * @mac:	destination MAC
+ * @now_sec:	current time in seconds (monotonic)
+ *
+ * Return: port id, or -1 if unknown or expired.
+ */
+int fdb_lookup(const struct fdb *fdb, const uint8_t mac[6], uint64_t now_sec)
+{
+	uint32_t i;
+
+	if (!fdb_find(fdb, mac_to_key(mac), &i))
+		return -1;
+	if (fdb_expired(fdb, &fdb->slots[i], now_sec))
+		return -1;
+	return slot_port(&fdb->slots[i]);
+}
+
+/**
+ * fdb_count() - entries in the table
+ * @fdb:	table
+ *
+ * Return: entries held, including expired ones no sweep has removed yet.
+ */
+unsigned int fdb_count(const struct fdb *fdb)
+{
+	return fdb->count;
+}
+
+/**
+ * fdb_port_count() - entries owned by @port
+ * @fdb:	table
+ * @port:	port id
+ *
+ * Return: entries held for @port, including expired ones not yet swept; 0 for
+ * a port id out of range.
+ */
+unsigned int fdb_port_count(const struct fdb *fdb, uint16_t port)
+{
+	if (port >= FDB_MAX_PORTS)
+		return 0;
+	return fdb->port_counts[port];
+}
+
+/**
+ * fdb_dump() - copy up to @max unexpired entries into @entries
+ * @fdb:	table
+ * @entries:	array of at least @max entries
+ * @max:	most entries to copy
+ * @now_sec:	current time in seconds, to skip expired entries
+ *
+ * Entries come in table order, which is effectively random; sort them for
+ * display.
+ * Return: number copied.
+ */
+unsigned int fdb_dump(const struct fdb *fdb, struct fdb_entry *entries,
+		      unsigned int max, uint64_t now_sec)
+{
+	unsigned int copied = 0;
+
+	for (uint32_t i = 0; i <= fdb->slot_mask && copied < max; i++) {
+		const struct fdb_slot *slot = &fdb->slots[i];
+
+		if (slot_is_free(slot) || fdb_expired(fdb, slot, now_sec))
+			continue;
+		key_to_mac(slot_mac(slot), entries[copied].mac);
+		entries[copied].port = slot_port(slot);
+		entries[copied].seen = slot->seen;
+		copied++;
+	}
+	return copied;
+}
