@@ -21,11 +21,12 @@ NETCTL_SRCS	:= $(wildcard netctl/*.c)
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
 
-LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
-VSWITCHD_OBJS	:= $(VSWITCHD_SRCS:%.c=$(BUILD)/%.o)
+OBJ	:= $(BUILD)/obj
+LIB_OBJS	:= $(LIB_SRCS:%.c=$(OBJ)/%.o)
+VSWITCHD_OBJS	:= $(VSWITCHD_SRCS:%.c=$(OBJ)/%.o)
 # vswitchd's objects minus main(), so unit tests can link switch modules.
-VSWITCH_CORE_OBJS := $(filter-out $(BUILD)/vswitch/main.o,$(VSWITCHD_OBJS))
-NETCTL_OBJS	:= $(NETCTL_SRCS:%.c=$(BUILD)/%.o)
+VSWITCH_CORE_OBJS := $(filter-out $(OBJ)/vswitch/main.o,$(VSWITCHD_OBJS))
+NETCTL_OBJS	:= $(NETCTL_SRCS:%.c=$(OBJ)/%.o)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 FUZZ_BINS	:= $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
 
@@ -34,11 +35,19 @@ PROGS := $(BUILD)/vswitchd $(BUILD)/netctl
 .PHONY: all check test fuzz asan demo deps clean bench
 all: $(PROGS) $(UNIT_BINS)
 
-$(BUILD)/%.o: %.c
+$(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# Unit tests reach the modules of every program.
+$(OBJ)/tests/unit/%.o: CFLAGS += -Ivswitch -Inetctl
+
 $(BUILD)/libvswitch.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# vswitchd's modules as an archive, so unit tests pull in only what they use.
+$(BUILD)/libvswitchd.a: $(VSWITCH_CORE_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -49,7 +58,8 @@ $(BUILD)/netctl: $(NETCTL_OBJS) $(BUILD)/libvswitch.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link every library and switch module; the linker keeps what is used.
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(VSWITCH_CORE_OBJS) $(BUILD)/libvswitch.a
+$(BUILD)/tests/unit/%: $(OBJ)/tests/unit/%.o $(BUILD)/libvswitchd.a $(BUILD)/libvswitch.a
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # libFuzzer targets need clang; they build into their own tree with sanitizers.
