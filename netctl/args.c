@@ -1,0 +1,911 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* args.c - netctl's command table, argument parsing and value validation (pure functions). */
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+
+#define NAME_CHARS	"1-15 characters from A-Z a-z 0-9 _ . -"
+
+const struct netctl_command netctl_commands[] = {
+	{
+		.id = NETCTL_NET_CREATE, .group = "net", .name = "create",
+		.method = "net.create",
+		.usage = "NAME --mode MODE [--subnet CIDR] [--gateway IP] [--mac-limit N] [--aging SEC] [--autostart]",
+		.brief_usage = "NAME --mode MODE [OPTIONS]",
+		.summary = "create a network",
+		.positionals = { { "NAME", "name", NETCTL_ARG_NET_NAME, false } },
+		.options = {
+			{ "--mode", "mode", NETCTL_ARG_MODE, "MODE",
+			  "isolated, nat, routed or bridged", NULL, true },
+			{ "--subnet", "subnet", NETCTL_ARG_CIDR, "CIDR",
+			  "address range, e.g. 10.0.0.0/24", NULL, false },
+			{ "--gateway", "gateway", NETCTL_ARG_IP, "IP",
+			  "the host's address on the network", NULL, false },
+			{ "--mac-limit", "mac_limit", NETCTL_ARG_COUNT, "N",
+			  "most MAC addresses one port may use (default 1024)", NULL, false },
+			{ "--aging", "aging", NETCTL_ARG_COUNT, "SEC",
+			  "forget a MAC address unseen this long (default 300)", NULL, false },
+			{ "--autostart", "autostart", NETCTL_ARG_FLAG, NULL,
+			  "bring the network back when vswitchd starts", NULL, false },
+		},
+	},
+	{
+		.id = NETCTL_NET_DESTROY, .group = "net", .name = "destroy",
+		.method = "net.destroy",
+		.usage = "NAME [--force]",
+		.summary = "destroy a network",
+		.positionals = { { "NAME", "name", NETCTL_ARG_NET_NAME, false } },
+		.options = {
+			{ "--force", "force", NETCTL_ARG_FLAG, NULL,
+			  "destroy it even while it has ports, removing them", NULL, false },
+		},
+	},
+	{
+		.id = NETCTL_NET_LIST, .group = "net", .name = "list",
+		.method = "net.list", .usage = "", .summary = "list networks",
+	},
+	{
+		.id = NETCTL_NET_INFO, .group = "net", .name = "info",
+		.method = "net.info", .usage = "NAME",
+		.summary = "show a network and its ports",
+		.positionals = { { "NAME", "name", NETCTL_ARG_NET_NAME, false } },
+	},
+	{
+		.id = NETCTL_PORT_ADD, .group = "port", .name = "add",
+		.method = "port.add",
+		.usage = "NET PORT --type vhost-user [--socket PATH] [--client] [--mac MAC]\n"
+			 "NET PORT --type tap [--ifname IF] [--netns NS]",
+		.brief_usage = "NET PORT --type TYPE [OPTIONS]",
+		.summary = "add a port to a network",
+		.positionals = {
+			{ "NET", "net", NETCTL_ARG_NET_NAME, false },
+			{ "PORT", "name", NETCTL_ARG_PORT_NAME, false },
+		},
+		.options = {
+			{ "--type", "type", NETCTL_ARG_PORT_TYPE, "TYPE",
+			  "vhost-user or tap", NULL, true },
+			{ "--socket", "socket", NETCTL_ARG_SOCKET_PATH, "PATH",
+			  "vhost-user socket (default RUN_DIR/NET-PORT.sock)", "vhost-user", false },
+			{ "--client", "client", NETCTL_ARG_FLAG, NULL,
+			  "vswitchd connects to the socket, and reconnects", "vhost-user", false },
+			{ "--mac", "mac", NETCTL_ARG_MAC, "MAC",
+			  "the guest's address, e.g. 52:54:00:12:34:56", "vhost-user", false },
+			{ "--ifname", "ifname", NETCTL_ARG_IFNAME, "IF",
+			  "host interface name (default vswN)", "tap", false },
+			{ "--netns", "netns", NETCTL_ARG_NETNS, "NS",
+			  "move the interface into this network namespace", "tap", false },
+		},
+	},
+	{
+		.id = NETCTL_PORT_DEL, .group = "port", .name = "del",
+		.method = "port.del", .usage = "NET PORT",
+		.summary = "remove a port",
+		.positionals = {
+			{ "NET", "net", NETCTL_ARG_NET_NAME, false },
+			{ "PORT", "name", NETCTL_ARG_PORT_NAME, false },
+		},
+	},
+	{
+		.id = NETCTL_PORT_LIST, .group = "port", .name = "list",
+		.method = "port.list", .usage = "[NET]",
+		.summary = "list ports of NET or of all networks",
+		.positionals = { { "NET", "net", NETCTL_ARG_NET_NAME, true } },
+	},
+	{
+		.id = NETCTL_FDB, .group = NULL, .name = "fdb",
+		.method = "fdb.show", .usage = "NET",
+		.summary = "show MAC addresses learned on NET",
+		.positionals = { { "NET", "net", NETCTL_ARG_NET_NAME, false } },
+	},
+	{
+		.id = NETCTL_STATS, .group = NULL, .name = "stats",
+		.method = "stats", .usage = "[NET [PORT]]",
+		.summary = "show port counters and drops",
+		.positionals = {
+			{ "NET", "net", NETCTL_ARG_NET_NAME, true },
+			{ "PORT", "port", NETCTL_ARG_PORT_NAME, true },
+		},
+	},
+	{
+		.id = NETCTL_LIST_COMMANDS, .group = NULL, .name = "list-commands",
+		.method = "list-commands", .usage = "",
+		.summary = "list the methods vswitchd serves",
+	},
+	{ .name = NULL },
+};
+
+static const char *const net_modes[] = { "isolated", "nat", "routed", "bridged", NULL };
+static const char *const port_types[] = { "vhost-user", "tap", NULL };
+
+static void set_error(char *err, size_t err_size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_error(char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err_size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+}
+
+static bool word_in(const char *word, const char *const words[])
+{
+	for (int i = 0; words[i]; i++)
+		if (!strcmp(word, words[i]))
+			return true;
+	return false;
+}
+
+/**
+ * netctl_name_valid() - check a network or port name
+ * @name:	the name
+ *
+ * Names become parts of file names and interface names, so they are short
+ * and plain; "." and ".." are refused because they name directories, and a
+ * leading '-' because other tools would read the name as an option.
+ * Return: true if valid.
+ */
+bool netctl_name_valid(const char *name)
+{
+	size_t length = strlen(name);
+
+	if (length < 1 || length > NETCTL_NAME_MAX)
+		return false;
+	if (!strcmp(name, ".") || !strcmp(name, "..") || name[0] == '-')
+		return false;
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (!(isascii(c) && isalnum(c)) && c != '_' && c != '.' && c != '-')
+			return false;
+	}
+	return true;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/**
+ * netctl_parse_mac() - parse "xx:xx:xx:xx:xx:xx"
+ * @text:	six pairs of hex digits separated by colons
+ * @mac:	set on success
+ *
+ * Return: 0 or -EINVAL.
+ */
+int netctl_parse_mac(const char *text, uint8_t mac[6])
+{
+	uint8_t bytes[6];
+
+	for (int i = 0; i < 6; i++) {
+		const char *pair = text + 3 * i;
+		int high, low;
+
+		high = hex_value(pair[0]);
+		if (high < 0)
+			return -EINVAL;
+		low = hex_value(pair[1]);
+		if (low < 0)
+			return -EINVAL;
+		if (pair[2] != (i < 5 ? ':' : '\0'))
+			return -EINVAL;
+		bytes[i] = (uint8_t)(high << 4 | low);
+	}
+	memcpy(mac, bytes, sizeof(bytes));
+	return 0;
+}
+
+/**
+ * netctl_unicast_mac_valid() - check a MAC a port may use
+ * @text:	the address as typed
+ *
+ * Return: true unless malformed, multicast (including broadcast) or all zeros.
+ */
+bool netctl_unicast_mac_valid(const char *text)
+{
+	static const uint8_t zero[6];
+	uint8_t mac[6];
+
+	if (netctl_parse_mac(text, mac) < 0)
+		return false;
+	return !(mac[0] & 1) && memcmp(mac, zero, sizeof(zero));
+}
+
+/**
+ * netctl_format_mac() - write @mac in the canonical lower-case form
+ * @mac:	address
+ * @buf:	at least 18 bytes
+ */
+void netctl_format_mac(const uint8_t mac[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+/**
+ * netctl_ifname_valid() - check a Linux interface name as the kernel would
+ * @name:	the name
+ *
+ * Return: true for 1-15 bytes without '/', ':' or white space, not "." or "..".
+ */
+bool netctl_ifname_valid(const char *name)
+{
+	size_t length = strlen(name);
+
+	if (length < 1 || length > NETCTL_IFNAME_MAX)
+		return false;
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '/' || c == ':' || isspace(c) || iscntrl(c))
+			return false;
+	}
+	return true;
+}
+
+/**
+ * netctl_ip_valid() - check an IPv4 or IPv6 address
+ * @text:	the address, dotted quad or RFC 4291 text form
+ *
+ * Return: true if valid.
+ */
+bool netctl_ip_valid(const char *text)
+{
+	struct in6_addr addr6;
+	struct in_addr addr4;
+
+	return inet_pton(AF_INET, text, &addr4) == 1 ||
+	       inet_pton(AF_INET6, text, &addr6) == 1;
+}
+
+/**
+ * netctl_cidr_valid() - check ADDRESS/PREFIX
+ * @text:	e.g. "10.0.0.0/24" or "fd00::/64"
+ *
+ * Return: true if the address parses and the prefix fits its family.
+ */
+bool netctl_cidr_valid(const char *text)
+{
+	char address[INET6_ADDRSTRLEN];
+	const char *slash = strchr(text, '/');
+	struct in6_addr addr6;
+	struct in_addr addr4;
+	uint32_t prefix;
+	size_t length;
+
+	if (!slash)
+		return false;
+	length = (size_t)(slash - text);
+	if (length == 0 || length >= sizeof(address))
+		return false;
+	memcpy(address, text, length);
+	address[length] = '\0';
+	if (inet_pton(AF_INET, address, &addr4) == 1)
+		return netctl_parse_count(slash + 1, 0, 32, &prefix) == 0;
+	if (inet_pton(AF_INET6, address, &addr6) == 1)
+		return netctl_parse_count(slash + 1, 0, 128, &prefix) == 0;
+	return false;
+}
+
+/**
+ * netctl_parse_count() - parse a whole decimal number within a range
+ * @text:	digits only
+ * @min:	smallest accepted value
+ * @max:	largest accepted value
+ * @value:	set on success
+ *
+ * Return: 0, -EINVAL if @text is not a plain number, -ERANGE if out of range.
+ */
+int netctl_parse_count(const char *text, uint32_t min, uint32_t max, uint32_t *value)
+{
+	uint64_t number = 0;
+
+	if (!*text)
+		return -EINVAL;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		number = number * 10 + (uint64_t)(*p - '0');
+		if (number > UINT32_MAX) {
+			/* Keep scanning so "99999999999x" is -EINVAL, not -ERANGE. */
+			for (p++; *p; p++)
+				if (*p < '0' || *p > '9')
+					return -EINVAL;
+			return -ERANGE;
+		}
+	}
+	if (number < min || number > max)
+		return -ERANGE;
+	*value = (uint32_t)number;
+	return 0;
+}
+
+/**
+ * netctl_absolute_path() - make @path absolute against @cwd
+ * @path:	path as typed
+ * @cwd:	current directory, absolute
+ * @buf:	receives the result
+ * @size:	size of @buf in bytes
+ *
+ * Return: 0, or -ENAMETOOLONG if the result does not fit.
+ */
+int netctl_absolute_path(const char *path, const char *cwd, char *buf, size_t size)
+{
+	int written;
+
+	if (path[0] == '/')
+		written = snprintf(buf, size, "%s", path);
+	else if (!strcmp(cwd, "/"))
+		written = snprintf(buf, size, "/%s", path);
+	else
+		written = snprintf(buf, size, "%s/%s", cwd, path);
+	if (written < 0 || (size_t)written >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/**
+ * netctl_socket_path() - choose the control socket
+ * @option:	the -s value, or NULL
+ * @env:	$VSWITCH_SOCKET, or NULL
+ *
+ * Return: @option, else a non-empty @env, else NETCTL_DEFAULT_SOCKET.
+ */
+const char *netctl_socket_path(const char *option, const char *env)
+{
+	if (option)
+		return option;
+	if (env && *env)
+		return env;
+	return NETCTL_DEFAULT_SOCKET;
+}
+
+/**
+ * netctl_is_group() - whether @word starts a two-word command
+ * @word:	first command word
+ *
+ * Return: true for "net" and "port".
+ */
+bool netctl_is_group(const char *word)
+{
+	for (const struct netctl_command *cmd = netctl_commands; cmd->name; cmd++)
+		if (cmd->group && !strcmp(cmd->group, word))
+			return true;
+	return false;
+}
+
+/**
+ * netctl_find_command() - look up a command by its words
+ * @group:	"net", "port", or NULL for a one-word command
+ * @name:	second word, or the command itself
+ *
+ * Return: the command or NULL.
+ */
+const struct netctl_command *netctl_find_command(const char *group, const char *name)
+{
+	for (const struct netctl_command *cmd = netctl_commands; cmd->name; cmd++) {
+		if (!!group != !!cmd->group)
+			continue;
+		if (group && strcmp(group, cmd->group))
+			continue;
+		if (!strcmp(name, cmd->name))
+			return cmd;
+	}
+	return NULL;
+}
+
+/* "net create" or "fdb", for messages. */
+static void command_words(const struct netctl_command *cmd, char *buf, size_t size)
+{
+	if (cmd->group)
+		snprintf(buf, size, "%s %s", cmd->group, cmd->name);
+	else
+		snprintf(buf, size, "%s", cmd->name);
+}
+
+/* The group's subcommands as "create, destroy, list or info". */
+static void group_commands(const char *group, char *buf, size_t size)
+{
+	const struct netctl_command *last = NULL;
+	size_t used = 0;
+	int count = 0;
+
+	buf[0] = '\0';
+	for (const struct netctl_command *cmd = netctl_commands; cmd->name; cmd++)
+		if (cmd->group && !strcmp(cmd->group, group))
+			last = cmd;
+	for (const struct netctl_command *cmd = netctl_commands; cmd->name; cmd++) {
+		const char *separator;
+		int written;
+
+		if (!cmd->group || strcmp(cmd->group, group))
+			continue;
+		separator = !count ? "" : cmd == last ? " or " : ", ";
+		written = snprintf(buf + used, size - used, "%s%s", separator, cmd->name);
+		if (written < 0 || (size_t)written >= size - used)
+			return;
+		used += (size_t)written;
+		count++;
+	}
+}
+
+/*
+ * Check one value and convert it into its JSON form. @what names the value
+ * in messages ("network name", "--mac-limit").
+ */
+static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
+			     const char *text, char *err, size_t err_size)
+{
+	uint8_t mac[6];
+	char canonical[18];
+	uint32_t number;
+	int ret;
+
+	switch (kind) {
+	case NETCTL_ARG_NET_NAME:
+	case NETCTL_ARG_PORT_NAME:
+		if (!netctl_name_valid(text)) {
+			bool dots = !strcmp(text, ".") || !strcmp(text, "..");
+
+			set_error(err, err_size, "invalid %s '%s': %s",
+				  kind == NETCTL_ARG_NET_NAME ? "network name" : "port name",
+				  text, dots ? "'.' and '..' are reserved"
+				  : text[0] == '-' ? "it must not start with '-'"
+				  : "expected " NAME_CHARS);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_MODE:
+		if (!word_in(text, net_modes)) {
+			set_error(err, err_size,
+				  "invalid mode '%s': expected isolated, nat, routed or bridged",
+				  text);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_PORT_TYPE:
+		if (!word_in(text, port_types)) {
+			set_error(err, err_size,
+				  "invalid port type '%s': expected vhost-user or tap", text);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_CIDR:
+		if (!netctl_cidr_valid(text)) {
+			set_error(err, err_size,
+				  "invalid subnet '%s': expected ADDRESS/PREFIX, e.g. 10.0.0.0/24",
+				  text);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_IP:
+		if (!netctl_ip_valid(text)) {
+			set_error(err, err_size,
+				  "invalid IP address '%s' for %s", text, what);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_COUNT:
+		ret = netctl_parse_count(text, 1, UINT32_MAX, &number);
+		if (ret < 0) {
+			set_error(err, err_size,
+				  "invalid value '%s' for %s: expected a whole number from 1 to %u",
+				  text, what, UINT32_MAX);
+			return NULL;
+		}
+		return json_integer(number);
+	case NETCTL_ARG_MAC:
+		if (netctl_parse_mac(text, mac) < 0) {
+			set_error(err, err_size,
+				  "invalid MAC address '%s': expected six hex pairs like 52:54:00:12:34:56",
+				  text);
+			return NULL;
+		}
+		if (!netctl_unicast_mac_valid(text)) {
+			set_error(err, err_size,
+				  "invalid MAC address '%s': a port's address must be unicast and not all zeros",
+				  text);
+			return NULL;
+		}
+		netctl_format_mac(mac, canonical);
+		return json_string(canonical);
+	case NETCTL_ARG_SOCKET_PATH:
+		if (!*text) {
+			set_error(err, err_size, "invalid socket path: it is empty");
+			return NULL;
+		}
+		if (strlen(text) > NETCTL_SOCKET_PATH_MAX) {
+			set_error(err, err_size,
+				  "socket path '%s' is too long: at most %d bytes",
+				  text, NETCTL_SOCKET_PATH_MAX);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_IFNAME:
+		if (!netctl_ifname_valid(text)) {
+			set_error(err, err_size,
+				  "invalid interface name '%s': use 1-15 characters without '/', ':' or spaces",
+				  text);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_NETNS:
+		if (!*text || (text[0] != '/' && (strchr(text, '/') ||
+		    !strcmp(text, ".") || !strcmp(text, "..")))) {
+			set_error(err, err_size,
+				  "invalid network namespace '%s': expected a name from 'ip netns' or an absolute path",
+				  text);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_FLAG:
+		return json_true();
+	}
+	set_error(err, err_size, "internal error: unknown argument kind");
+	return NULL;
+}
+
+static const struct netctl_option *find_option(const struct netctl_command *cmd,
+					       const char *name, size_t name_length)
+{
+	for (const struct netctl_option *opt = cmd->options; opt->name; opt++)
+		if (strlen(opt->name) == name_length && !strncmp(opt->name, name, name_length))
+			return opt;
+	return NULL;
+}
+
+static int set_param(json_t *params, const char *key, json_t *value,
+		     char *err, size_t err_size)
+{
+	if (!value)
+		return -EINVAL;	/* convert_value() wrote the message */
+	if (json_object_set_new(params, key, value) < 0) {
+		set_error(err, err_size, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* After parsing: required options present, type-specific options matching --type. */
+static int check_options(const struct netctl_command *cmd, const char *usage_words,
+			 json_t *params, char *err, size_t err_size)
+{
+	const char *type = json_string_value(json_object_get(params, "type"));
+
+	for (const struct netctl_option *opt = cmd->options; opt->name; opt++) {
+		bool given = json_object_get(params, opt->key) != NULL;
+
+		if (opt->required && !given) {
+			set_error(err, err_size, "%s needs %s %s (%s)",
+				  usage_words, opt->name, opt->metavar, opt->help);
+			return -EINVAL;
+		}
+		if (given && opt->port_type && type && strcmp(type, opt->port_type)) {
+			set_error(err, err_size, "option '%s' is only valid with --type %s",
+				  opt->name, opt->port_type);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Parse the arguments after the command words. Options may come before,
+ * between or after the positional arguments, as "--opt VALUE" or
+ * "--opt=VALUE"; "--" ends the options. --json and -h/--help are accepted
+ * anywhere, as the global --json is easy to type at the end.
+ */
+static int parse_command_args(const struct netctl_command *cmd, int argc,
+			      char *const argv[], struct netctl_invocation *inv,
+			      char *err, size_t err_size)
+{
+	char words[32];
+	int positional_count = 0;
+	int positional_max = 0;
+	int positional_min = 0;
+	bool options_done = false;
+	json_t *params;
+	int ret;
+
+	command_words(cmd, words, sizeof(words));
+	for (const struct netctl_positional *pos = cmd->positionals; pos->metavar; pos++) {
+		positional_max++;
+		if (!pos->optional)
+			positional_min++;
+	}
+
+	/* Asking for help beats every mistake elsewhere on the line. */
+	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			inv->action = NETCTL_ACTION_HELP;
+			inv->command = cmd;
+			return 0;
+		}
+	}
+
+	params = json_object();
+	if (!params) {
+		set_error(err, err_size, "out of memory");
+		return -ENOMEM;
+	}
+
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!options_done && !strcmp(arg, "--json")) {
+			inv->json = true;
+			continue;
+		}
+		if (!options_done && !strcmp(arg, "--")) {
+			options_done = true;
+			continue;
+		}
+		if (!options_done && arg[0] == '-' && arg[1] == '-') {
+			const char *equals = strchr(arg, '=');
+			size_t name_length = equals ? (size_t)(equals - arg) : strlen(arg);
+			const struct netctl_option *opt = find_option(cmd, arg, name_length);
+			const char *value;
+
+			if (!opt) {
+				set_error(err, err_size, "unknown option '%.*s' for '%s' (see 'netctl %s -h')",
+					  (int)name_length, arg, words, words);
+				goto fail;
+			}
+			if (json_object_get(params, opt->key)) {
+				set_error(err, err_size, "option '%s' given more than once", opt->name);
+				goto fail;
+			}
+			if (opt->kind == NETCTL_ARG_FLAG) {
+				if (equals) {
+					set_error(err, err_size, "option '%s' takes no value", opt->name);
+					goto fail;
+				}
+				value = NULL;
+			} else if (equals) {
+				value = equals + 1;
+			} else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
+				value = argv[++i];
+			} else {
+				set_error(err, err_size, "option '%s' needs a value (%s)",
+					  opt->name, opt->metavar);
+				goto fail;
+			}
+			ret = set_param(params, opt->key,
+					convert_value(opt->kind, opt->name, value ? value : "",
+						      err, err_size),
+					err, err_size);
+			if (ret < 0)
+				goto fail;
+			continue;
+		}
+		if (!options_done && arg[0] == '-' && arg[1]) {
+			set_error(err, err_size, "unknown option '%s' for '%s' (see 'netctl %s -h')",
+				  arg, words, words);
+			goto fail;
+		}
+		if (positional_count >= positional_max) {
+			set_error(err, err_size, "unexpected argument '%s' (usage: netctl %s%s%s)",
+				  arg, words, *cmd->usage ? " " : "",
+				  cmd->brief_usage ? cmd->brief_usage : cmd->usage);
+			goto fail;
+		}
+		{
+			const struct netctl_positional *pos = &cmd->positionals[positional_count++];
+
+			ret = set_param(params, pos->key,
+					convert_value(pos->kind, pos->metavar, arg, err, err_size),
+					err, err_size);
+			if (ret < 0)
+				goto fail;
+		}
+	}
+
+	if (positional_count < positional_min) {
+		const struct netctl_positional *pos = &cmd->positionals[positional_count];
+
+		set_error(err, err_size, "missing %s (usage: netctl %s %s)", pos->metavar,
+			  words, cmd->brief_usage ? cmd->brief_usage : cmd->usage);
+		goto fail;
+	}
+	if (check_options(cmd, words, params, err, err_size) < 0)
+		goto fail;
+
+	inv->action = NETCTL_ACTION_RUN;
+	inv->command = cmd;
+	inv->params = params;
+	return 0;
+
+fail:
+	json_decref(params);
+	return -EINVAL;
+}
+
+/* "help", "help net", "help net create", "help fdb". */
+static int parse_help_topic(int argc, char *const argv[], struct netctl_invocation *inv,
+			    char *err, size_t err_size)
+{
+	inv->action = NETCTL_ACTION_HELP;
+	if (argc == 0 || !strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))
+		return 0;
+	if (netctl_is_group(argv[0])) {
+		if (argc == 1) {
+			inv->help_group = argv[0];
+			return 0;
+		}
+		inv->command = netctl_find_command(argv[0], argv[1]);
+		if (!inv->command || argc > 2) {
+			set_error(err, err_size, "no help for '%s %s': unknown command",
+				  argv[0], argv[1]);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	inv->command = netctl_find_command(NULL, argv[0]);
+	if (!inv->command || argc > 1) {
+		set_error(err, err_size, "no help for '%s': unknown command", argv[0]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Global options before the command: -s SOCKET, --json, -t/--timeout SEC, -h. */
+static int parse_global_options(int argc, char *const argv[], int *next,
+				struct netctl_invocation *inv, char *err, size_t err_size)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *arg = argv[i];
+		const char *value = NULL;
+		bool is_socket = !strncmp(arg, "-s", 2);
+		bool is_timeout = !strcmp(arg, "-t") || !strncmp(arg, "--timeout", 9);
+
+		if (!strcmp(arg, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			inv->action = NETCTL_ACTION_HELP;
+			*next = argc;
+			return 0;
+		}
+		if (!strcmp(arg, "--json")) {
+			inv->json = true;
+			continue;
+		}
+		if (is_socket || is_timeout) {
+			const char *name = is_socket ? "-s" : arg;
+
+			if (is_socket && arg[2]) {
+				value = arg + 2;
+			} else if (!strncmp(arg, "--timeout=", 10)) {
+				name = "--timeout";
+				value = arg + 10;
+			} else if (is_timeout && strcmp(arg, "-t") && strcmp(arg, "--timeout")) {
+				set_error(err, err_size, "unknown option '%s' (see 'netctl --help')", arg);
+				return -EINVAL;
+			} else if (i + 1 < argc) {
+				value = argv[++i];
+			} else {
+				set_error(err, err_size, "option '%s' needs a value (%s)", name,
+					  is_socket ? "SOCKET" : "SEC");
+				return -EINVAL;
+			}
+			if (is_socket) {
+				if (!*value || strlen(value) > NETCTL_SOCKET_PATH_MAX) {
+					set_error(err, err_size,
+						  "invalid socket path '%s': expected 1 to %d bytes",
+						  value, NETCTL_SOCKET_PATH_MAX);
+					return -EINVAL;
+				}
+				inv->socket_path = value;
+			} else if (netctl_parse_count(value, 0, 86400, &inv->timeout_sec) < 0) {
+				set_error(err, err_size,
+					  "invalid value '%s' for %s: expected seconds from 0 (no limit) to 86400",
+					  value, name);
+				return -EINVAL;
+			}
+			continue;
+		}
+		set_error(err, err_size, "unknown option '%s' (see 'netctl --help')", arg);
+		return -EINVAL;
+	}
+	*next = i;
+	return 0;
+}
+
+/**
+ * netctl_parse() - turn netctl's command line into a request or a help topic
+ * @argc:	argument count, including the program name
+ * @argv:	arguments; the invocation points into them
+ * @inv:	filled on success; release with netctl_invocation_clear()
+ * @err:	on failure, one line (no "netctl: " prefix, no newline)
+ * @err_size:	size of @err in bytes
+ *
+ * Return: 0 or -EINVAL (message in @err).
+ */
+int netctl_parse(int argc, char *const argv[], struct netctl_invocation *inv,
+		 char *err, size_t err_size)
+{
+	const struct netctl_command *cmd;
+	char names[64];
+	int i, ret;
+
+	memset(inv, 0, sizeof(*inv));
+	inv->timeout_sec = NETCTL_DEFAULT_TIMEOUT;
+	if (err_size)
+		err[0] = '\0';
+
+	ret = parse_global_options(argc, argv, &i, inv, err, err_size);
+	if (ret < 0 || inv->action == NETCTL_ACTION_HELP)
+		return ret;
+	if (i >= argc) {
+		set_error(err, err_size, "missing command (see 'netctl --help')");
+		return -EINVAL;
+	}
+
+	if (!strcmp(argv[i], "help"))
+		return parse_help_topic(argc - i - 1, argv + i + 1, inv, err, err_size);
+
+	if (netctl_is_group(argv[i])) {
+		const char *group = argv[i++];
+
+		group_commands(group, names, sizeof(names));
+		if (i >= argc) {
+			set_error(err, err_size, "missing %s command: %s", group, names);
+			return -EINVAL;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") ||
+		    !strcmp(argv[i], "help")) {
+			inv->action = NETCTL_ACTION_HELP;
+			inv->help_group = group;
+			return 0;
+		}
+		cmd = netctl_find_command(group, argv[i]);
+		if (!cmd) {
+			set_error(err, err_size, "unknown %s command '%s': expected %s",
+				  group, argv[i], names);
+			return -EINVAL;
+		}
+	} else {
+		cmd = netctl_find_command(NULL, argv[i]);
+		if (!cmd) {
+			set_error(err, err_size, "unknown command '%s' (see 'netctl --help')",
+				  argv[i]);
+			return -EINVAL;
+		}
+	}
+	i++;
+	return parse_command_args(cmd, argc - i, argv + i, inv, err, err_size);
+}
+
+/**
+ * netctl_invocation_clear() - release what netctl_parse() allocated
+ * @inv:	invocation, or NULL
+ */
+void netctl_invocation_clear(struct netctl_invocation *inv)
+{
+	if (!inv)
+		return;
+	json_decref(inv->params);
+	inv->params = NULL;
+}

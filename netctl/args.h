@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* args.h - netctl's command table, argument parsing and value validation (pure functions). */
+#ifndef NETCTL_ARGS_H
+#define NETCTL_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+/* Exit statuses, also documented in `netctl --help`. */
+#define NETCTL_EXIT_OK		0
+#define NETCTL_EXIT_FAILURE	1	/* no daemon, daemon refused, broken reply */
+#define NETCTL_EXIT_USAGE	2	/* the command line was wrong; nothing was sent */
+
+#define NETCTL_NAME_MAX		15	/* network and port names */
+#define NETCTL_IFNAME_MAX	15	/* Linux interface names (IFNAMSIZ - 1) */
+#define NETCTL_SOCKET_PATH_MAX	107	/* sizeof(sun_path) - 1 */
+#define NETCTL_DEFAULT_SOCKET	"/run/vswitch/vswitchd.sock"
+#define NETCTL_DEFAULT_TIMEOUT	30	/* seconds to wait for a reply */
+
+enum netctl_command_id {
+	NETCTL_NET_CREATE,
+	NETCTL_NET_DESTROY,
+	NETCTL_NET_LIST,
+	NETCTL_NET_INFO,
+	NETCTL_PORT_ADD,
+	NETCTL_PORT_DEL,
+	NETCTL_PORT_LIST,
+	NETCTL_FDB,
+	NETCTL_STATS,
+	NETCTL_LIST_COMMANDS,
+};
+
+/* What an argument's text must look like, and how it goes into the request. */
+enum netctl_arg_kind {
+	NETCTL_ARG_NET_NAME,	/* network name -> string */
+	NETCTL_ARG_PORT_NAME,	/* port name -> string */
+	NETCTL_ARG_MODE,	/* isolated|nat|routed|bridged -> string */
+	NETCTL_ARG_PORT_TYPE,	/* vhost-user|tap -> string */
+	NETCTL_ARG_CIDR,	/* IPv4 or IPv6 prefix -> string */
+	NETCTL_ARG_IP,		/* IPv4 or IPv6 address -> string */
+	NETCTL_ARG_COUNT,	/* whole number 1 .. UINT32_MAX -> integer */
+	NETCTL_ARG_MAC,		/* unicast MAC -> lower-case string */
+	NETCTL_ARG_SOCKET_PATH,	/* UNIX socket path -> string */
+	NETCTL_ARG_IFNAME,	/* Linux interface name -> string */
+	NETCTL_ARG_NETNS,	/* netns name or absolute path -> string */
+	NETCTL_ARG_FLAG,	/* no value -> true */
+};
+
+struct netctl_option {
+	const char *name;	/* "--mode" */
+	const char *key;	/* request parameter it sets */
+	enum netctl_arg_kind kind;
+	const char *metavar;	/* "MODE"; NULL for flags */
+	const char *help;	/* one line for `COMMAND -h` */
+	const char *port_type;	/* valid only with this --type; NULL: always */
+	bool required;
+};
+
+struct netctl_positional {
+	const char *metavar;	/* "NAME"; NULL ends the list */
+	const char *key;	/* request parameter it sets */
+	enum netctl_arg_kind kind;
+	bool optional;		/* optional ones come last */
+};
+
+#define NETCTL_MAX_POSITIONALS	3
+#define NETCTL_MAX_OPTIONS	8
+
+struct netctl_command {
+	enum netctl_command_id id;
+	const char *group;	/* "net", "port", or NULL for a one-word command */
+	const char *name;	/* "create", or the whole command ("fdb") */
+	const char *method;	/* control protocol method */
+	const char *usage;	/* arguments after the command words; lines split by '\n' */
+	const char *brief_usage;	/* shorter form for command listings; NULL: usage */
+	const char *summary;	/* one line for the help listings */
+	struct netctl_positional positionals[NETCTL_MAX_POSITIONALS + 1];
+	struct netctl_option options[NETCTL_MAX_OPTIONS + 1];	/* name NULL ends */
+};
+
+/* Every command netctl knows, ending with an entry whose name is NULL. */
+extern const struct netctl_command netctl_commands[];
+
+enum netctl_action {
+	NETCTL_ACTION_RUN,	/* send command->method with params */
+	NETCTL_ACTION_HELP,	/* print help for help_group / command, or everything */
+};
+
+struct netctl_invocation {
+	enum netctl_action action;
+	const char *socket_path;	/* -s value, or NULL for the default */
+	bool json;			/* --json: print the reply as JSON */
+	unsigned int timeout_sec;	/* 0: wait for ever */
+	const char *help_group;		/* HELP: "net" or "port" for a group's help */
+	const struct netctl_command *command;	/* RUN; HELP: that command's help */
+	json_t *params;			/* RUN: request parameters (owned) */
+};
+
+/**
+ * netctl_parse() - turn netctl's command line into a request or a help topic
+ * @argc:	argument count, including the program name
+ * @argv:	arguments; the invocation points into them
+ * @inv:	filled on success; release with netctl_invocation_clear()
+ * @err:	on failure, one line (no "netctl: " prefix, no newline)
+ * @err_size:	size of @err in bytes
+ *
+ * Checks everything that can be checked without the daemon: commands,
+ * options, the number of arguments, and the form of every value.
+ * Return: 0 or -EINVAL (message in @err).
+ */
+int netctl_parse(int argc, char *const argv[], struct netctl_invocation *inv,
+		 char *err, size_t err_size);
+
+/** netctl_invocation_clear() - release what netctl_parse() allocated. Accepts NULL. */
+void netctl_invocation_clear(struct netctl_invocation *inv);
+
+/**
+ * netctl_find_command() - look up a command by its words
+ * @group:	"net", "port", or NULL for a one-word command
+ * @name:	second word, or the command itself
+ * Return: the command or NULL.
+ */
+const struct netctl_command *netctl_find_command(const char *group, const char *name);
+
+/** netctl_is_group() - true if @word is a command group ("net", "port") */
+bool netctl_is_group(const char *word);
+
+/**
+ * netctl_socket_path() - which control socket to use
+ * @option:	the -s value, or NULL
+ * @env:	$VSWITCH_SOCKET, or NULL
+ * Return: @option, else @env if set and non-empty, else NETCTL_DEFAULT_SOCKET.
+ */
+const char *netctl_socket_path(const char *option, const char *env);
+
+/** netctl_name_valid() - 1-15 of [A-Za-z0-9_.-], not "." or "..", no leading '-' */
+bool netctl_name_valid(const char *name);
+
+/**
+ * netctl_parse_mac() - parse "xx:xx:xx:xx:xx:xx" (hex digits, either case)
+ * @text:	the address
+ * @mac:	set on success
+ * Return: 0 or -EINVAL.
+ */
+int netctl_parse_mac(const char *text, uint8_t mac[6]);
+
+/**
+ * netctl_unicast_mac_valid() - a parsable MAC a port may use
+ * Return: true unless malformed, multicast/broadcast or all zeros.
+ */
+bool netctl_unicast_mac_valid(const char *text);
+
+/**
+ * netctl_format_mac() - write @mac as lower-case "xx:xx:xx:xx:xx:xx"
+ * @mac:	address
+ * @buf:	at least 18 bytes
+ */
+void netctl_format_mac(const uint8_t mac[6], char buf[18]);
+
+/** netctl_ifname_valid() - what the kernel accepts as an interface name */
+bool netctl_ifname_valid(const char *name);
+
+/** netctl_ip_valid() - an IPv4 or IPv6 address */
+bool netctl_ip_valid(const char *text);
+
+/** netctl_cidr_valid() - ADDRESS/PREFIX, IPv4 (0-32) or IPv6 (0-128) */
+bool netctl_cidr_valid(const char *text);
+
+/**
+ * netctl_parse_count() - parse a whole decimal number in [@min, @max]
+ * @text:	digits only: no sign, spaces or hex
+ * @min:	smallest accepted value
+ * @max:	largest accepted value
+ * @value:	set on success
+ * Return: 0, -EINVAL (not a number) or -ERANGE (out of range).
+ */
+int netctl_parse_count(const char *text, uint32_t min, uint32_t max, uint32_t *value);
+
+/**
+ * netctl_absolute_path() - make @path absolute against @cwd
+ * @path:	path as typed
+ * @cwd:	current directory (absolute)
+ * @buf:	receives the result
+ * @size:	size of @buf in bytes
+ * Return: 0, or -ENAMETOOLONG if the result does not fit.
+ */
+int netctl_absolute_path(const char *path, const char *cwd, char *buf, size_t size);
+
+#endif /* NETCTL_ARGS_H */

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* netctl.c - the command-line face of vswitchd: parse, send one request, print the reply. */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "args.h"
+#include "help.h"
+#include "output.h"
+
+static void error_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Every error is exactly one line on stderr, prefixed with the program name. */
+static void error_line(const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	/* Text from the daemon or the command line must not break the line. */
+	for (char *c = message; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	fprintf(stderr, "netctl: %s\n", message);
+}
+
+static void on_timeout(int signal_number)
+{
+	static const char message[] = "netctl: timed out waiting for vswitchd\n";
+
+	(void)signal_number;
+	if (write(STDERR_FILENO, message, sizeof(message) - 1) < 0) {
+		/* Nothing more can be said; the exit status still tells. */
+	}
+	_exit(NETCTL_EXIT_FAILURE);
+}
+
+static void arm_timeout(unsigned int seconds)
+{
+	struct sigaction action = { .sa_handler = on_timeout };
+
+	if (!seconds)
+		return;
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGALRM, &action, NULL);
+	alarm(seconds);
+}
+
+/* A relative --socket means relative to where netctl runs, not to vswitchd. */
+static int absolutize_socket_param(json_t *params)
+{
+	const char *path = json_string_value(json_object_get(params, "socket"));
+	char cwd[PATH_MAX], absolute[PATH_MAX];
+
+	if (!path || path[0] == '/')
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd))) {
+		error_line("cannot resolve socket path '%s': %s", path, strerror(errno));
+		return NETCTL_EXIT_FAILURE;
+	}
+	if (netctl_absolute_path(path, cwd, absolute, sizeof(absolute)) < 0 ||
+	    strlen(absolute) > NETCTL_SOCKET_PATH_MAX) {
+		error_line("socket path '%s' is too long once made absolute: at most %d bytes",
+			   path, NETCTL_SOCKET_PATH_MAX);
+		return NETCTL_EXIT_USAGE;
+	}
+	if (json_object_set_new(params, "socket", json_string(absolute)) < 0) {
+		error_line("out of memory");
+		return NETCTL_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static const char *connect_hint(int error)
+{
+	switch (error) {
+	case ENOENT:
+	case ECONNREFUSED:
+		return " (is vswitchd running?)";
+	case EACCES:
+	case EPERM:
+		return " (are you root or in the socket's group?)";
+	default:
+		return "";
+	}
+}
+
+static int print_json(const json_t *result)
+{
+	char *text;
+
+	if (!result) {
+		puts("{}");
+		return NETCTL_EXIT_OK;
+	}
+	text = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY);
+
+	if (!text) {
+		error_line("cannot format the reply as JSON");
+		return NETCTL_EXIT_FAILURE;
+	}
+	puts(text);
+	free(text);
+	return NETCTL_EXIT_OK;
+}
+
+/* Send the request and print the reply. Return: the exit status. */
+static int run(const struct netctl_invocation *inv)
+{
+	const char *socket_path = netctl_socket_path(inv->socket_path, getenv("VSWITCH_SOCKET"));
+	json_t *result = NULL;
+	char *errmsg = NULL;
+	char err[512];
+	int fd, ret, status;
+
+	status = absolutize_socket_param(inv->params);
+	if (status)
+		return status;
+
+	/* A daemon that hangs up must give an error, not a silent SIGPIPE death. */
+	signal(SIGPIPE, SIG_IGN);
+	arm_timeout(inv->timeout_sec);
+
+	fd = ctl_connect(socket_path);
+	if (fd < 0) {
+		error_line("cannot connect to %s: %s%s", socket_path, strerror(-fd),
+			   connect_hint(-fd));
+		return NETCTL_EXIT_FAILURE;
+	}
+	ret = ctl_call(fd, inv->command->method, json_incref(inv->params), NULL, 0,
+		       &result, &errmsg);
+	close(fd);
+	alarm(0);
+	/* Output goes to pipes like `| head`; a closed pipe ends netctl quietly. */
+	signal(SIGPIPE, SIG_DFL);
+
+	if (ret < 0) {
+		if (errmsg && *errmsg)
+			error_line("%s", errmsg);
+		else if (errmsg)
+			error_line("vswitchd refused '%s': %s", inv->command->method,
+				   strerror(-ret));
+		else if (ret == -ECONNRESET || ret == -EPIPE)
+			error_line("vswitchd at %s closed the connection without replying",
+				   socket_path);
+		else
+			error_line("no valid reply from vswitchd at %s: %s", socket_path,
+				   strerror(-ret));
+		free(errmsg);
+		return NETCTL_EXIT_FAILURE;
+	}
+	free(errmsg);
+
+	if (inv->json) {
+		status = print_json(result);
+	} else if (netctl_print_result(inv->command, inv->params, result, stdout,
+				       err, sizeof(err)) < 0) {
+		error_line("%s", err);
+		status = NETCTL_EXIT_FAILURE;
+	} else {
+		status = NETCTL_EXIT_OK;
+	}
+	json_decref(result);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct netctl_invocation inv;
+	char err[512];
+	int status;
+
+	if (netctl_parse(argc, argv, &inv, err, sizeof(err)) < 0) {
+		error_line("%s", err);
+		return NETCTL_EXIT_USAGE;
+	}
+	if (inv.action == NETCTL_ACTION_HELP) {
+		netctl_print_help(stdout, inv.help_group, inv.command);
+		status = NETCTL_EXIT_OK;
+	} else {
+		status = run(&inv);
+	}
+	netctl_invocation_clear(&inv);
+
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		error_line("cannot write output: %s", strerror(errno));
+		return NETCTL_EXIT_FAILURE;
+	}
+	return status;
+}
