@@ -50,6 +50,7 @@
 #define DP_MAX_PORTS		1024
 #define DP_BURSTS_PER_ROUND	8
 #define DP_EPOLL_EVENTS		64
+#define DP_MIN_GSO_SIZE		48
 
 static struct {
 	pthread_t thread;
@@ -130,7 +131,11 @@ static bool dp_vnet_hdr_valid(const struct virtio_net_hdr_v1 *hdr, uint32_t size
 	case VIRTIO_NET_HDR_GSO_TCPV4:
 	case VIRTIO_NET_HDR_GSO_TCPV6:
 	case VIRTIO_NET_HDR_GSO_UDP:
-		return hdr->gso_size > 0;
+		/*
+		 * A tiny segment size would turn one frame into tens of
+		 * thousands in the software fallback; TCP never goes below 48.
+		 */
+		return hdr->gso_size >= DP_MIN_GSO_SIZE;
 	default:
 		return false;
 	}
@@ -330,7 +335,7 @@ static void dp_park(void)
 	pthread_mutex_lock(&dp.lock);
 	dp.paused = true;
 	pthread_cond_broadcast(&dp.cond);
-	while (atomic_load_explicit(&dp.pause_req, memory_order_acquire))
+	while (atomic_load_explicit(&dp.pause_req, memory_order_acquire) && !dp.exiting)
 		pthread_cond_wait(&dp.cond, &dp.lock);
 	dp.paused = false;
 	pthread_mutex_unlock(&dp.lock);

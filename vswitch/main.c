@@ -32,7 +32,7 @@
 #define FDB_SWEEP_MS	10000
 #define MAX_PEER_GROUPS	64
 
-struct loop *daemon_loop;
+
 
 struct options {
 	bool foreground;
@@ -264,8 +264,10 @@ static void control_accept(struct loop *l, int fd, uint32_t events, void *opaque
 	if (conn < 0)
 		return;
 	c = calloc(1, sizeof(*c));
-	if (c)
+	if (c) {
+		c->fd = conn;
 		c->conn = ctl_conn_new(conn);
+	}
 	if (!c || !c->conn || loop_add(l, conn, EPOLLIN, client_ready, c)) {
 		if (c)
 			ctl_conn_free(c->conn);

@@ -349,6 +349,21 @@ static void net_forget_failed(struct network *net, const char *name)
 	}
 }
 
+void net_port_attach(struct network *net, struct port *port)
+{
+	unsigned int id;
+
+	for (id = 0; id < NET_MAX_PORTS && net->ports[id]; id++)
+		;
+	port->id = (uint16_t)id;
+	dp_pause();
+	net->ports[id] = port;
+	net->nports++;
+	net_rebuild_flood(net);
+	dp_port_attach(port);
+	dp_resume();
+}
+
 int net_port_add(struct network *net, json_t *params, bool persist,
 		 struct port **portp, char *err, size_t err_size)
 {
@@ -356,7 +371,6 @@ int net_port_add(struct network *net, json_t *params, bool persist,
 	const char *type = json_string_value(json_object_get(params, "type"));
 	const struct port_class *cls;
 	struct port *port;
-	unsigned int id;
 	json_t *saved;
 	int ret;
 
@@ -374,9 +388,7 @@ int net_port_add(struct network *net, json_t *params, bool persist,
 		snprintf(err, err_size, "unknown port type '%s' (vhost-user or tap)", type ? type : "");
 		return -EINVAL;
 	}
-	for (id = 0; id < NET_MAX_PORTS && net->ports[id]; id++)
-		;
-	if (id == NET_MAX_PORTS) {
+	if (net->nports == NET_MAX_PORTS) {
 		snprintf(err, err_size, "network '%s' has the maximum of %d ports", net->name, NET_MAX_PORTS);
 		return -ENOSPC;
 	}
@@ -389,15 +401,8 @@ int net_port_add(struct network *net, json_t *params, bool persist,
 		json_decref(saved);
 		return ret;
 	}
-	port->id = (uint16_t)id;
 	net_forget_failed(net, name);
-
-	dp_pause();
-	net->ports[id] = port;
-	net->nports++;
-	net_rebuild_flood(net);
-	dp_port_attach(port);
-	dp_resume();
+	net_port_attach(net, port);
 
 	if (persist && net_save(net))
 		log_warn("port %s/%s: added but its definition could not be saved", net->name, name);

@@ -90,6 +90,13 @@ void net_shutdown(void);
 int net_port_add(struct network *net, json_t *params, bool persist,
 		 struct port **portp, char *err, size_t err_size);
 
+/**
+ * net_port_attach() - give a created port an id in @net and hand it to the
+ * datapath. The network must have a free slot. (net_port_add() uses it;
+ * unit tests attach fake ports with it.)
+ */
+void net_port_attach(struct network *net, struct port *port);
+
 /** net_port_find() - port by name in @net, or NULL. */
 struct port *net_port_find(struct network *net, const char *name);
 

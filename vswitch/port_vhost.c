@@ -342,7 +342,7 @@ static int vhost_create(struct network *net, const char *name, json_t *params,
 		}
 		vp->has_mac = true;
 	}
-	vu_dev_init(&vp->dev, -1, NULL);
+	vu_dev_init(&vp->dev, -1, &(struct vu_config){ .mtu = 1500 });
 	snprintf(vp->up.error, sizeof(vp->up.error), "waiting for a front-end");
 
 	if (vp->client) {
