@@ -98,6 +98,17 @@ struct vu_dev {
 	bool vq_started[VU_NQUEUES];	/* has addresses and a kick; not stopped by GET_VRING_BASE */
 	uint64_t vq_log_addr[VU_NQUEUES];
 	char err[128];			/* why the last call failed, for the log */
+
+	/*
+	 * Ring addresses as the front-end gave them (SET_VRING_ADDR), kept so a
+	 * new memory table can translate them again; and whether a kick fd (or
+	 * NOFD) arrived since the ring was last stopped. Private to vhost_user.c.
+	 */
+	uint64_t vq_desc_uva[VU_NQUEUES];
+	uint64_t vq_avail_uva[VU_NQUEUES];
+	uint64_t vq_used_uva[VU_NQUEUES];
+	bool vq_addr_set[VU_NQUEUES];
+	bool vq_kick_set[VU_NQUEUES];
 };
 
 /** vu_supported_features() - virtio features we offer (GET_FEATURES). */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -189,7 +190,18 @@ static void tap_describe(const struct port *port, json_t *obj)
 {
 	const struct tap_port *tp = (const struct tap_port *)port;
 
+	struct ifreq ifr = { 0 };
+	char mac[18];
+
 	json_object_set_new(obj, "ifname", json_string(tp->ifname));
+	/* The tap fd answers for its interface wherever the interface lives now. */
+	if (ioctl(tp->fd, SIOCGIFHWADDR, &ifr) == 0) {
+		const uint8_t *m = (const uint8_t *)ifr.ifr_hwaddr.sa_data;
+
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 m[0], m[1], m[2], m[3], m[4], m[5]);
+		json_object_set_new(obj, "mac", json_string(mac));
+	}
 	if (tp->netns[0])
 		json_object_set_new(obj, "netns", json_string(tp->netns));
 }
