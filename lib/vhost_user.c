@@ -267,6 +267,8 @@ static void vu_vring_sync_used(struct vq *vq)
 	vq->used_idx = le16toh(__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE));
 	vq->used_pending = 0;
 	vq->signalled_used_valid = false;
+	/* Forget the cached avail index: the next pop reads the guest's. */
+	vq->avail_idx = vq->last_avail_idx;
 }
 
 /* Translate the ring addresses of queue @q for its current size and memory. */
@@ -647,6 +649,7 @@ static int vu_set_vring_base(struct vu_dev *dev, struct vu_msg *msg, struct vu_m
 	if (s.num > UINT16_MAX)
 		return vu_fail(dev, -EINVAL, "SET_VRING_BASE: %u is not a split ring index", s.num);
 	dev->vqs[s.index].last_avail_idx = s.num;
+	dev->vqs[s.index].avail_idx = s.num;
 	return VU_DONE;
 }
 

@@ -134,6 +134,7 @@ int vq_avail(struct vq *vq)
 	n = (uint16_t)(idx - vq->last_avail_idx);
 	if (n > vq->size)
 		return -EINVAL;
+	vq->avail_idx = idx;
 	return n;
 }
 
@@ -254,9 +255,16 @@ int vq_pop(struct vq *vq, struct vq_elem *elem)
 	uint16_t head, i;
 	int avail, ret;
 
-	avail = vq_avail(vq);
-	if (avail <= 0)
-		return avail;
+	/*
+	 * Re-read the guest's index only when the chains we already know of
+	 * are used up: the index shares a cache line with the guest's writes,
+	 * so reading it once per burst rather than once per chain matters.
+	 */
+	if (vq->avail_idx == vq->last_avail_idx) {
+		avail = vq_avail(vq);
+		if (avail <= 0)
+			return avail;
+	}
 
 	head = le16toh(__atomic_load_n(&vq->avail->ring[vq->last_avail_idx & (vq->size - 1)],
 				       __ATOMIC_RELAXED));

@@ -112,6 +112,7 @@ struct vq {
 
 	/* Ring state, owned by whoever runs the queue. */
 	uint16_t last_avail_idx;	/* next avail entry we will read */
+	uint16_t avail_idx;		/* guest's avail->idx as last read and checked */
 	uint16_t used_idx;		/* used idx published to the guest */
 	uint16_t used_pending;		/* entries written but not yet published */
 	uint16_t signalled_used;	/* used idx at the last call (event idx) */

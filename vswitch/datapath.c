@@ -225,9 +225,51 @@ static void dp_output(struct port *out, const struct dp_pkt *pkt)
 		dp_tx_one(out, pkt);
 }
 
+/*
+ * Frames of one burst mostly share their source and destination. Remember
+ * the last answers so a burst of 32 asks the FDB about once, not 64 times.
+ * A learn that changes the table (new or moved address) forgets the
+ * destination answer, which that change may have made stale.
+ */
+struct dp_burst_cache {
+	uint8_t src[6];
+	enum fdb_learn_result src_result;
+	bool src_valid;
+	uint8_t dst[6];
+	int dst_port;
+	bool dst_valid;
+};
+
+static enum fdb_learn_result dp_learn(struct network *net, struct port *in, const uint8_t *src,
+				      uint64_t now, struct dp_burst_cache *bc)
+{
+	enum fdb_learn_result result;
+
+	if (bc->src_valid && !memcmp(bc->src, src, 6))
+		return bc->src_result;
+	result = fdb_learn(net->fdb, src, in->id, now);
+	memcpy(bc->src, src, 6);
+	bc->src_result = result;
+	bc->src_valid = true;
+	if (result != FDB_REFRESHED)
+		bc->dst_valid = false;
+	return result;
+}
+
+static int dp_lookup(struct network *net, const uint8_t *dst, uint64_t now,
+		     struct dp_burst_cache *bc)
+{
+	if (bc->dst_valid && !memcmp(bc->dst, dst, 6))
+		return bc->dst_port;
+	bc->dst_port = fdb_lookup(net->fdb, dst, now);
+	memcpy(bc->dst, dst, 6);
+	bc->dst_valid = true;
+	return bc->dst_port;
+}
+
 /* Forward one received frame within its network. */
 static void dp_forward(struct network *net, struct port *in, const struct dp_pkt *pkt,
-		       uint64_t now)
+		       uint64_t now, struct dp_burst_cache *bc)
 {
 	const uint8_t *dst = pkt->eth;
 	const uint8_t *src = pkt->eth + 6;
@@ -243,7 +285,7 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 	in->stats.rx_packets++;
 	in->stats.rx_bytes += pkt->size;
 
-	switch (fdb_learn(net->fdb, src, in->id, now)) {
+	switch (dp_learn(net, in, src, now, bc)) {
 	case FDB_IGNORED:
 		/* A multicast or zero source address is never valid. */
 		in->stats.drops[DROP_MALFORMED]++;
@@ -258,7 +300,7 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 	}
 
 	if (!(dst[0] & 1)) {
-		out = fdb_lookup(net->fdb, dst, now);
+		out = dp_lookup(net, dst, now, bc);
 		if (out >= 0) {
 			if (out != in->id && net->ports[out])
 				dp_output(net->ports[out], pkt);
@@ -288,9 +330,11 @@ static int dp_rx_process(struct port *in)
 
 	n = in->cls->rx_burst(in, dp.pkts, DP_BURST);
 	if (n > 0) {
+		struct dp_burst_cache bc = { .src_valid = false, .dst_valid = false };
+
 		now = dp_now_sec();
 		for (i = 0; i < (unsigned int)n; i++)
-			dp_forward(net, in, &dp.pkts[i], now);
+			dp_forward(net, in, &dp.pkts[i], now, &bc);
 	}
 	if (in->cls->rx_done)
 		in->cls->rx_done(in, dp.pkts, n > 0 ? n : 0);

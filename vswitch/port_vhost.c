@@ -441,8 +441,14 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 					  e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE ? DROP_MALFORMED : DROP_TOO_BIG]++;
 			continue;
 		}
-		vq_iov_copy_from(&pkt->hdr, e->iov, e->n_out, 0, VNET_HDR_SIZE);
-		vq_iov_copy_from(pkt->eth, e->iov, e->n_out, VNET_HDR_SIZE, ETH_HDR_SIZE);
+		if (e->iov[0].iov_len >= VNET_HDR_SIZE + ETH_HDR_SIZE) {
+			/* The usual layout: header and frame in one buffer. */
+			memcpy(&pkt->hdr, e->iov[0].iov_base, VNET_HDR_SIZE);
+			memcpy(pkt->eth, (uint8_t *)e->iov[0].iov_base + VNET_HDR_SIZE, ETH_HDR_SIZE);
+		} else {
+			vq_iov_copy_from(&pkt->hdr, e->iov, e->n_out, 0, VNET_HDR_SIZE);
+			vq_iov_copy_from(pkt->eth, e->iov, e->n_out, VNET_HDR_SIZE, ETH_HDR_SIZE);
+		}
 		niov = iov_slice(pkt->iov, DP_MAX_IOV, e->iov, e->n_out, VNET_HDR_SIZE + ETH_HDR_SIZE);
 		if (niov < 0) {
 			vq_push(vq, e->head, 0);
