@@ -261,10 +261,20 @@ static void vu_vring_update_started(struct vu_dev *dev, unsigned int q)
 	dev->vq_started[q] = dev->vq_addr_set[q] && dev->vq_kick_set[q];
 }
 
-/* Used index as the guest sees it: where we continue after a (re)start. */
+/*
+ * Used index as the guest sees it: where we continue after a (re)start.
+ *
+ * We never hold a chain across messages, so when a ring stops every chain
+ * we took is in the used ring and the used index equals our last avail
+ * index. A front-end that reconnects after we crashed cannot know that
+ * index (DPDK virtio-user sends SET_VRING_BASE 0 with rings that moved on),
+ * so when the two disagree the used index wins, as in DPDK's vhost library:
+ * chains in flight at the crash are lost, never processed twice.
+ */
 static void vu_vring_sync_used(struct vq *vq)
 {
 	vq->used_idx = le16toh(__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE));
+	vq->last_avail_idx = vq->used_idx;
 	vq->used_pending = 0;
 	vq->signalled_used_valid = false;
 	/* Forget the cached avail index: the next pop reads the guest's. */

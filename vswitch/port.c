@@ -36,7 +36,7 @@ const char *port_state_name(const struct port *port)
 {
 	if (port->broken)
 		return "broken";
-	return port->up ? "up" : "down";
+	return port->up ? "up" : "waiting";
 }
 
 json_t *port_to_json(const struct port *port)

@@ -165,7 +165,7 @@ void port_init(struct port *port, const struct port_class *cls,
 /** port_to_json() - the control protocol's port object (common fields, type fields, stats). */
 json_t *port_to_json(const struct port *port);
 
-/** port_state_name() - "up", "down" or "broken". */
+/** port_state_name() - "up", "waiting" (no peer or rings not ready) or "broken". */
 const char *port_state_name(const struct port *port);
 
 extern const struct port_class vhost_port_class;

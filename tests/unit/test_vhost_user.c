@@ -575,13 +575,27 @@ static void test_running_with_protocol_features(void **state)
 	assert_false(vu_dev_running(&f->dev));
 	assert_false(f->dev.vq_started[1]);
 
-	/* Restart: base, address, kick. */
+	/* Restart: base, address, kick. Everything taken was used, so used->idx agrees. */
+	*(uint16_t *)(f->guest + RING_USED(1) - UVA + 2) = 1234;
 	assert_int_equal(send_state(f, VHOST_USER_SET_VRING_BASE, 1, 1234), 0);
 	assert_int_equal(send_addr(f, 1, 0, RING_DESC(1), RING_USED(1), RING_AVAIL(1)), 0);
 	assert_false(vu_dev_running(&f->dev));
 	assert_int_equal(send_vring_fd(f, VHOST_USER_SET_VRING_KICK, 1, NULL), 0);
 	assert_true(vu_dev_running(&f->dev));
 	assert_int_equal(f->dev.vqs[1].last_avail_idx, 1234);
+
+	/*
+	 * A front-end reconnecting after our crash (DPDK virtio-user) sends
+	 * base 0 with rings that moved on: resume from the used index.
+	 */
+	assert_int_equal(send_state(f, VHOST_USER_GET_VRING_BASE, 1, 0), 1);
+	*(uint16_t *)(f->guest + RING_USED(1) - UVA + 2) = 40000;
+	assert_int_equal(send_state(f, VHOST_USER_SET_VRING_BASE, 1, 0), 0);
+	assert_int_equal(send_addr(f, 1, 0, RING_DESC(1), RING_USED(1), RING_AVAIL(1)), 0);
+	assert_int_equal(send_vring_fd(f, VHOST_USER_SET_VRING_KICK, 1, NULL), 0);
+	assert_true(vu_dev_running(&f->dev));
+	assert_int_equal(f->dev.vqs[1].last_avail_idx, 40000);
+	assert_int_equal(f->dev.vqs[1].used_idx, 40000);
 
 	/* Disable. */
 	assert_int_equal(send_state(f, VHOST_USER_SET_VRING_ENABLE, 0, 0), 0);
