@@ -149,6 +149,14 @@ static void dp_mark_touched(struct port *out)
 	dp.touched[dp.ntouched++] = out;
 }
 
+/* Tell the control thread a port broke, so it cuts the peer off. */
+static void dp_port_broke(struct port *port)
+{
+	if (!port->broken)
+		return;
+	eventfd_signal(dp.event_fd);
+}
+
 static void dp_tx_one(struct port *out, const struct dp_pkt *pkt)
 {
 	int ret = out->cls->tx(out, pkt);
@@ -157,6 +165,7 @@ static void dp_tx_one(struct port *out, const struct dp_pkt *pkt)
 		unsigned int reason = (unsigned int)-ret;
 
 		out->stats.drops[reason < DROP__COUNT ? reason : DROP_TX_ERROR]++;
+		dp_port_broke(out);
 		return;
 	}
 	out->stats.tx_packets++;
@@ -311,13 +320,6 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 		if (net->flood[i] != in)
 			dp_output(net->flood[i], pkt);
 	}
-}
-
-static void dp_port_broke(struct port *port)
-{
-	if (!port->broken)
-		return;
-	eventfd_signal(dp.event_fd);
 }
 
 /* One burst from @in. Return: frames received. */
