@@ -1149,12 +1149,10 @@ static int vu_msg_send(int sock, const struct vu_msg *msg)
 	return 0;
 }
 
-int vu_dev_handle(struct vu_dev *dev)
+int vu_dev_recv(struct vu_dev *dev, struct vu_msg *msg)
 {
-	struct vu_msg msg, reply;
-	int ret, send_ret;
+	int ret = vu_msg_recv(dev->sock, msg);
 
-	ret = vu_msg_recv(dev->sock, &msg);
 	if (ret == -EAGAIN || ret == -EWOULDBLOCK)
 		return 0;	/* spurious wake-up: nothing to read yet */
 	if (ret) {
@@ -1162,15 +1160,33 @@ int vu_dev_handle(struct vu_dev *dev)
 			ret == -EBADMSG ? "malformed or truncated" : strerror(-ret));
 		return ret;
 	}
+	return 1;
+}
 
-	ret = vu_dev_process(dev, &msg, &reply);
-	if (ret > 0 || (ret < 0 && reply.request)) {
-		send_ret = vu_msg_send(dev->sock, &reply);
-		if (send_ret && ret >= 0) {
+int vu_dev_reply(struct vu_dev *dev, const struct vu_msg *msg, const struct vu_msg *reply,
+		 int processed)
+{
+	int send_ret;
+
+	if (processed > 0 || (processed < 0 && reply->request)) {
+		send_ret = vu_msg_send(dev->sock, reply);
+		if (send_ret && processed >= 0) {
 			vu_fail(dev, send_ret, "%s: sending the reply: %s",
-				vu_dev_request_name(msg.request), strerror(-send_ret));
+				vu_dev_request_name(msg->request), strerror(-send_ret));
 			return send_ret;
 		}
 	}
-	return ret < 0 ? ret : 0;
+	return processed < 0 ? processed : 0;
+}
+
+int vu_dev_handle(struct vu_dev *dev)
+{
+	struct vu_msg msg, reply;
+	int ret;
+
+	ret = vu_dev_recv(dev, &msg);
+	if (ret <= 0)
+		return ret;
+	ret = vu_dev_process(dev, &msg, &reply);
+	return vu_dev_reply(dev, &msg, &reply, ret);
 }

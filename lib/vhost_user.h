@@ -157,6 +157,20 @@ int vu_dev_process(struct vu_dev *dev, struct vu_msg *msg, struct vu_msg *reply)
  */
 int vu_dev_handle(struct vu_dev *dev);
 
+/**
+ * vu_dev_recv() / vu_dev_reply() - vu_dev_handle() in the pieces a caller
+ * needs when only processing must be exclusive: receiving and replying may
+ * block up to the socket's timeouts and must not hold anything up.
+ *
+ * vu_dev_recv() reads one message. Return: 1 if read, 0 on a spurious
+ * wake-up, negative errno (dev->err set) to disconnect.
+ * vu_dev_reply() sends what vu_dev_process() (which returned @processed)
+ * asked for. Return: 0, or negative errno to disconnect.
+ */
+int vu_dev_recv(struct vu_dev *dev, struct vu_msg *msg);
+int vu_dev_reply(struct vu_dev *dev, const struct vu_msg *msg, const struct vu_msg *reply,
+		 int processed);
+
 /** vu_dev_running() - true if both queues are started and enabled, so the datapath may use them. */
 bool vu_dev_running(const struct vu_dev *dev);
 

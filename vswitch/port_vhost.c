@@ -63,6 +63,8 @@ struct vhost_port {
 	bool mrg_rxbuf;		/* guest negotiated VIRTIO_NET_F_MRG_RXBUF */
 	bool notify_on;		/* guest kicks us on transmit (interrupt mode) */
 	bool rx_pushed;		/* rx_burst pushed used entries that rx_done must flush */
+	struct vu_msg msg;	/* control thread: message being handled */
+	struct vu_msg reply;
 	struct vq_elem elem;	/* datapath scratch */
 	uint16_t heads[VHOST_MAX_RX_BUFS];
 	uint32_t lens[VHOST_MAX_RX_BUFS];
@@ -151,16 +153,21 @@ static void vhost_conn_ready(struct loop *l, int fd, uint32_t events, void *opaq
 	(void)l;
 	(void)fd;
 	(void)events;
-	dp_pause();
-	/* Take the port off the datapath while the message changes the rings or memory. */
-	vp->up.up = false;
-	dp_port_update(&vp->up);
 	vp->dev.err[0] = '\0';
-	ret = vu_dev_handle(&vp->dev);
-	if (ret == 0)
-		vhost_refresh(vp);
-	dp_resume();
-	if (ret == 0)
+	/* Receiving may wait for a slow peer: the datapath keeps running meanwhile. */
+	ret = vu_dev_recv(&vp->dev, &vp->msg);
+	if (ret > 0) {
+		/* Take the port off the datapath while the message changes rings or memory. */
+		dp_pause();
+		vp->up.up = false;
+		dp_port_update(&vp->up);
+		ret = vu_dev_process(&vp->dev, &vp->msg, &vp->reply);
+		if (ret >= 0)
+			vhost_refresh(vp);
+		dp_resume();
+		ret = vu_dev_reply(&vp->dev, &vp->msg, &vp->reply, ret);
+	}
+	if (ret >= 0)
 		return;
 	if (ret == -ECONNRESET) {
 		snprintf(why, sizeof(why), "connection closed");
