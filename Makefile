@@ -18,6 +18,8 @@ LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmnl -ljansson)
 LIB_SRCS	:= $(wildcard lib/*.c)
 VSWITCHD_SRCS	:= $(wildcard vswitch/*.c)
 NETCTL_SRCS	:= $(wildcard netctl/*.c)
+VMM_SRCS	:= $(wildcard vmm/*.c)
+DHCP_SRCS	:= $(wildcard dhcp/*.c)
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -27,10 +29,12 @@ VSWITCHD_OBJS	:= $(VSWITCHD_SRCS:%.c=$(OBJ)/%.o)
 # vswitchd's objects minus main(), so unit tests can link switch modules.
 VSWITCH_CORE_OBJS := $(filter-out $(OBJ)/vswitch/main.o,$(VSWITCHD_OBJS))
 NETCTL_OBJS	:= $(NETCTL_SRCS:%.c=$(OBJ)/%.o)
+VMM_OBJS	:= $(VMM_SRCS:%.c=$(OBJ)/%.o)
+DHCP_OBJS	:= $(DHCP_SRCS:%.c=$(OBJ)/%.o)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 FUZZ_BINS	:= $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
 
-PROGS := $(BUILD)/vswitchd $(BUILD)/netctl
+PROGS := $(BUILD)/vswitchd $(BUILD)/netctl $(if $(VMM_SRCS),$(BUILD)/vmm)
 
 .PHONY: all check test fuzz asan demo deps clean bench
 all: $(PROGS) $(UNIT_BINS)
@@ -40,21 +44,26 @@ $(OBJ)/%.o: %.c
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Unit tests reach the modules of every program.
-$(OBJ)/tests/unit/%.o: CFLAGS += -Ivswitch -Inetctl
+$(OBJ)/tests/unit/%.o: CFLAGS += -Ivswitch -Inetctl -Idhcp -Ivmm
+$(OBJ)/vswitch/%.o: CFLAGS += -Idhcp
 
 $(BUILD)/libvswitch.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# vswitchd's modules as an archive, so unit tests pull in only what they use.
-$(BUILD)/libvswitchd.a: $(VSWITCH_CORE_OBJS)
+# vswitchd's modules (and the DHCP engine it embeds) as an archive, so unit
+# tests pull in only what they use.
+$(BUILD)/libvswitchd.a: $(VSWITCH_CORE_OBJS) $(DHCP_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/vswitchd: $(VSWITCHD_OBJS) $(BUILD)/libvswitch.a
+$(BUILD)/vswitchd: $(VSWITCHD_OBJS) $(DHCP_OBJS) $(BUILD)/libvswitch.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/netctl: $(NETCTL_OBJS) $(BUILD)/libvswitch.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/vmm: $(VMM_OBJS) $(BUILD)/libvswitch.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Unit tests link every library and switch module; the linker keeps what is used.

@@ -8,6 +8,7 @@
  * what was configured, as Open vSwitch does from its database.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,135 @@ bool net_valid_name(const char *name)
 			return false;
 	}
 	return true;
+}
+
+static int parse_ip4(const char *text, struct in_addr *addr)
+{
+	return inet_pton(AF_INET, text, addr) == 1 ? 0 : -EINVAL;
+}
+
+static bool ip_in_subnet(const struct net_ip *ip, struct in_addr a)
+{
+	return (a.s_addr & ip->netmask.s_addr) == ip->subnet.s_addr;
+}
+
+/* A usable host address: inside the subnet, not its network or broadcast address. */
+static bool ip_is_host(const struct net_ip *ip, struct in_addr a)
+{
+	uint32_t host = ntohl(a.s_addr) & ~ntohl(ip->netmask.s_addr);
+
+	return ip_in_subnet(ip, a) && host != 0 && host != ~ntohl(ip->netmask.s_addr);
+}
+
+int net_ip_parse(json_t *params, bool dhcp_default, struct net_ip *ip,
+		 char *err, size_t err_size)
+{
+	const char *subnet = json_string_value(json_object_get(params, "subnet"));
+	const char *gateway = json_string_value(json_object_get(params, "gateway"));
+	const char *range = json_string_value(json_object_get(params, "dhcp_range"));
+	json_t *dhcp = json_object_get(params, "dhcp");
+	char buf[64], *slash, *dash, *end;
+	uint32_t mask, base, bcast;
+	unsigned long prefix;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->lease_time = NET_DEFAULT_LEASE_TIME;
+	if (!subnet) {
+		if (gateway || range) {
+			snprintf(err, err_size, "'%s' needs a subnet", gateway ? "gateway" : "dhcp_range");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s", subnet);
+	slash = strchr(buf, '/');
+	if (!slash) {
+		snprintf(err, err_size, "subnet '%s' is not in CIDR form (e.g. 192.168.100.0/24)", subnet);
+		return -EINVAL;
+	}
+	*slash = '\0';
+	errno = 0;
+	prefix = strtoul(slash + 1, &end, 10);
+	if (parse_ip4(buf, &ip->subnet) || errno || *end || slash[1] == '\0' || prefix < 8 || prefix > 30) {
+		snprintf(err, err_size, "subnet '%s' is not an IPv4 CIDR with a prefix from /8 to /30", subnet);
+		return -EINVAL;
+	}
+	mask = prefix ? ~0u << (32 - prefix) : 0;
+	if (ntohl(ip->subnet.s_addr) & ~mask) {
+		snprintf(err, err_size, "subnet '%s' has host bits set (did you mean %s/%lu?)", subnet,
+			 inet_ntop(AF_INET, &(struct in_addr){ htonl(ntohl(ip->subnet.s_addr) & mask) },
+				   buf, sizeof(buf)), prefix);
+		return -EINVAL;
+	}
+	ip->has_subnet = true;
+	ip->prefix_len = (uint8_t)prefix;
+	ip->netmask.s_addr = htonl(mask);
+	base = ntohl(ip->subnet.s_addr);
+	bcast = base | ~mask;
+
+	if (gateway) {
+		if (parse_ip4(gateway, &ip->gateway) || !ip_is_host(ip, ip->gateway)) {
+			snprintf(err, err_size, "gateway '%s' is not a host address in %s", gateway, subnet);
+			return -EINVAL;
+		}
+	} else {
+		ip->gateway.s_addr = htonl(base + 1);
+	}
+
+	if (dhcp && !json_is_boolean(dhcp)) {
+		snprintf(err, err_size, "'dhcp' must be true or false");
+		return -EINVAL;
+	}
+	ip->dhcp = dhcp ? json_is_true(dhcp) : dhcp_default;
+	if (range && dhcp && !json_is_true(dhcp)) {
+		snprintf(err, err_size, "a DHCP range makes no sense with DHCP off");
+		return -EINVAL;
+	}
+	if (range) {
+		snprintf(buf, sizeof(buf), "%s", range);
+		dash = strchr(buf, '-');
+		if (!dash || (*dash = '\0', parse_ip4(buf, &ip->dhcp_first)) ||
+		    parse_ip4(dash + 1, &ip->dhcp_last) || !ip_is_host(ip, ip->dhcp_first) ||
+		    !ip_is_host(ip, ip->dhcp_last) ||
+		    ntohl(ip->dhcp_first.s_addr) > ntohl(ip->dhcp_last.s_addr)) {
+			snprintf(err, err_size, "DHCP range '%s' is not FIRST-LAST with host addresses of %s in order",
+				 range, subnet);
+			return -EINVAL;
+		}
+		ip->dhcp = true;
+	} else {
+		/* Default pool: the upper half of the subnet, clear of the usual static low addresses. */
+		uint32_t size = bcast - base;
+
+		ip->dhcp_first.s_addr = htonl(base + (size >= 4 ? size / 2 : 1));
+		ip->dhcp_last.s_addr = htonl(bcast - 1);
+	}
+	if (ntohl(ip->gateway.s_addr) >= ntohl(ip->dhcp_first.s_addr) &&
+	    ntohl(ip->gateway.s_addr) <= ntohl(ip->dhcp_last.s_addr) &&
+	    ip->dhcp_first.s_addr == ip->dhcp_last.s_addr) {
+		snprintf(err, err_size, "the DHCP range holds only the gateway address");
+		return -EINVAL;
+	}
+	if (json_object_get(params, "lease_time")) {
+		json_t *lt = json_object_get(params, "lease_time");
+
+		if (!json_is_integer(lt) || json_integer_value(lt) < 60 || json_integer_value(lt) > 31536000) {
+			snprintf(err, err_size, "'lease_time' must be 60 to 31536000 seconds");
+			return -EINVAL;
+		}
+		ip->lease_time = (uint32_t)json_integer_value(lt);
+	}
+	return 0;
+}
+
+/* Two subnets overlap when either contains the other's network address. */
+static bool net_ip_overlap(const struct net_ip *a, const struct net_ip *b)
+{
+	uint32_t mask = ntohl(a->netmask.s_addr) < ntohl(b->netmask.s_addr) ? a->netmask.s_addr
+									    : b->netmask.s_addr;
+
+	return a->has_subnet && b->has_subnet &&
+	       (a->subnet.s_addr & mask) == (b->subnet.s_addr & mask);
 }
 
 struct network *net_find(const char *name)
@@ -285,6 +415,18 @@ int net_create(json_t *params, bool persist, struct network **netp,
 		ret = param_uint(params, "mac_limit", 1, FDB_DEFAULT_CAPACITY, &net->mac_limit, err, err_size);
 	if (ret)
 		goto err_free;
+	ret = net_ip_parse(params, strcmp(mode_name, "bridged") != 0, &net->ip, err, err_size);
+	if (ret)
+		goto err_free;
+	for (struct network *other = networks; other; other = other->next) {
+		if (net_ip_overlap(&net->ip, &other->ip)) {
+			snprintf(err, err_size, "subnet %s overlaps network '%s' (%s)",
+				 json_string_value(json_object_get(params, "subnet")), other->name,
+				 json_string_value(json_object_get(other->params, "subnet")));
+			ret = -EEXIST;
+			goto err_free;
+		}
+	}
 	v = json_object_get(params, "autostart");
 	net->autostart = v && json_is_true(v);
 	net->params = json_deep_copy(params);
@@ -491,6 +633,23 @@ json_t *net_to_json(const struct network *net, bool with_ports)
 			"ports", (json_int_t)net->nports, "mac_limit", (json_int_t)net->mac_limit,
 			"aging", (json_int_t)net->aging, "autostart", net->autostart,
 			"fdb_entries", (json_int_t)fdb_count(net->fdb));
+	if (obj && net->ip.has_subnet) {
+		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], text[2 * INET_ADDRSTRLEN + 8];
+
+		inet_ntop(AF_INET, &net->ip.subnet, a, sizeof(a));
+		snprintf(text, sizeof(text), "%s/%u", a, net->ip.prefix_len);
+		json_object_set_new(obj, "subnet", json_string(text));
+		inet_ntop(AF_INET, &net->ip.gateway, a, sizeof(a));
+		json_object_set_new(obj, "gateway", json_string(a));
+		json_object_set_new(obj, "dhcp", json_boolean(net->ip.dhcp));
+		if (net->ip.dhcp) {
+			inet_ntop(AF_INET, &net->ip.dhcp_first, a, sizeof(a));
+			inet_ntop(AF_INET, &net->ip.dhcp_last, b, sizeof(b));
+			snprintf(text, sizeof(text), "%s-%s", a, b);
+			json_object_set_new(obj, "dhcp_range", json_string(text));
+			json_object_set_new(obj, "lease_time", json_integer(net->ip.lease_time));
+		}
+	}
 	if (obj && with_ports) {
 		ports = json_array();
 		for (i = 0; i < NET_MAX_PORTS; i++)

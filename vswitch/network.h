@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <jansson.h>
 
 #include "fdb.h"
@@ -31,6 +32,24 @@ struct net_mode {
 	void (*stop)(struct network *net);
 };
 
+/*
+ * A network's IPv4 settings, parsed and checked from its parameters. All
+ * addresses in network byte order. Absent a subnet the network is plain L2.
+ */
+struct net_ip {
+	bool has_subnet;
+	struct in_addr subnet;		/* network address (host bits zero) */
+	uint8_t prefix_len;		/* 8 .. 30 */
+	struct in_addr netmask;
+	struct in_addr gateway;		/* default: first host address */
+	bool dhcp;			/* built-in DHCP server on */
+	struct in_addr dhcp_first;	/* pool, inclusive */
+	struct in_addr dhcp_last;
+	uint32_t lease_time;		/* seconds */
+};
+
+#define NET_DEFAULT_LEASE_TIME	3600
+
 struct network {
 	char name[NET_NAME_MAX];
 	const struct net_mode *mode;
@@ -38,6 +57,7 @@ struct network {
 	uint32_t aging;			/* FDB aging, seconds */
 	uint32_t mac_limit;		/* per port */
 	bool autostart;
+	struct net_ip ip;
 
 	struct fdb *fdb;		/* datapath-owned while running */
 	struct port *ports[NET_MAX_PORTS];	/* by port id; NULL = free slot */
@@ -58,6 +78,15 @@ struct network {
 
 /** net_valid_name() - 1..15 characters of [A-Za-z0-9_.-], not starting with '.' or '-'. */
 bool net_valid_name(const char *name);
+
+/**
+ * net_ip_parse() - parse "subnet", "gateway", "dhcp", "dhcp_range" and
+ * "lease_time" from network parameters into @ip
+ * @dhcp_default:	whether DHCP is on when "dhcp" is absent (off for bridged)
+ * Return: 0 or -EINVAL with @err set.
+ */
+int net_ip_parse(json_t *params, bool dhcp_default, struct net_ip *ip,
+		 char *err, size_t err_size);
 
 /** net_find() - network by name, or NULL. */
 struct network *net_find(const char *name);
