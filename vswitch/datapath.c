@@ -46,6 +46,7 @@
 #include "network.h"
 #include "offload.h"
 #include "port.h"
+#include "service.h"
 
 #define DP_MAX_PORTS		1024
 #define DP_BURSTS_PER_ROUND	8
@@ -76,11 +77,20 @@ static struct {
 	unsigned int ntouched;
 
 	struct dp_pkt pkts[DP_BURST];
+	struct dp_pkt svc_pkt;	/* a service's reply being sent */
 	uint8_t *frame;		/* slow path: linearised frame */
+
+	struct svc_ring svc_rx;	/* diverted frames, to the service thread */
+	struct svc_ring svc_tx;	/* the service's replies, to ports */
+	int svc_rx_fd;		/* tells the service thread frames wait */
+	int svc_tx_fd;		/* tells us replies wait (interrupt mode) */
+	bool svc_rx_pending;	/* frames diverted in this burst: signal once */
 	uint8_t *seg_scratch;	/* slow path: segment being built */
 } dp = {
 	.epfd = -1,
 	.wake_fd = -1,
+	.svc_rx_fd = -1,
+	.svc_tx_fd = -1,
 	.event_fd = -1,
 	.pmd_cpu = -1,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -276,6 +286,60 @@ static int dp_lookup(struct network *net, const uint8_t *dst, uint64_t now,
 	return bc->dst_port;
 }
 
+/*
+ * Is this an IPv4 UDP datagram to port 67 (a DHCP request, from a client
+ * or a relay)? Only the first bytes after the Ethernet header are copied
+ * out to look, and only on networks whose DHCP server is on.
+ */
+static bool dp_is_dhcp_request(const struct dp_pkt *pkt)
+{
+	uint8_t l3[60 + 4];
+	size_t ihl, got;
+
+	if (pkt->eth[12] != 0x08 || pkt->eth[13] != 0x00)
+		return false;
+	got = vq_iov_copy_from(l3, pkt->iov, pkt->niov, 0, 24);
+	if (got < 24 || (l3[0] >> 4) != 4 || l3[9] != 17)
+		return false;
+	/* Fragments other than the first carry no UDP header. */
+	if (((l3[6] & 0x1f) << 8 | l3[7]) != 0)
+		return false;
+	ihl = (size_t)(l3[0] & 0x0f) * 4;
+	if (ihl < 20)
+		return false;
+	if (ihl > 20 && vq_iov_copy_from(l3, pkt->iov, pkt->niov, 0, ihl + 4) < ihl + 4)
+		return false;
+	return l3[ihl + 2] == 0 && l3[ihl + 3] == 67;
+}
+
+/* Hand a frame to the service thread; a full queue drops and counts it. */
+static void dp_divert(struct network *net, struct port *in, const struct dp_pkt *pkt)
+{
+	struct svc_frame *f;
+	struct iovec dst;
+
+	if (pkt->size > SVC_FRAME_MAX) {
+		in->stats.drops[DROP_TOO_BIG]++;
+		return;
+	}
+	f = svc_ring_reserve(&dp.svc_rx);
+	if (!f) {
+		in->stats.drops[DROP_NO_BUFFERS]++;
+		return;
+	}
+	f->port_uid = in->uid;
+	f->net_uid = net->uid;
+	memcpy(f->port_mac, in->mac, 6);
+	f->port_has_mac = in->has_mac;
+	memcpy(f->data, pkt->eth, ETH_HDR_SIZE);
+	dst.iov_base = f->data + ETH_HDR_SIZE;
+	dst.iov_len = pkt->size - ETH_HDR_SIZE;
+	f->size = (uint16_t)(ETH_HDR_SIZE + vq_iov_copy_from(dst.iov_base, pkt->iov, pkt->niov, 0,
+							      dst.iov_len));
+	svc_ring_commit(&dp.svc_rx);
+	dp.svc_rx_pending = true;
+}
+
 /* Forward one received frame within its network. */
 static void dp_forward(struct network *net, struct port *in, const struct dp_pkt *pkt,
 		       uint64_t now, struct dp_burst_cache *bc)
@@ -308,6 +372,11 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 		break;
 	}
 
+	if (net->dhcp_divert && dp_is_dhcp_request(pkt)) {
+		dp_divert(net, in, pkt);
+		return;
+	}
+
 	if (!(dst[0] & 1)) {
 		out = dp_lookup(net, dst, now, bc);
 		if (out >= 0) {
@@ -319,6 +388,25 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 	for (i = 0; i < net->nflood; i++) {
 		if (net->flood[i] != in)
 			dp_output(net->flood[i], pkt);
+	}
+}
+
+/* Publish what this burst queued to each receiver; wake the service if it has work. */
+static void dp_flush(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < dp.ntouched; i++) {
+		struct port *out = dp.touched[i];
+
+		out->tx_pending = false;
+		out->cls->tx_flush(out);
+		dp_port_broke(out);
+	}
+	dp.ntouched = 0;
+	if (dp.svc_rx_pending) {
+		dp.svc_rx_pending = false;
+		eventfd_signal(dp.svc_rx_fd);
 	}
 }
 
@@ -340,16 +428,40 @@ static int dp_rx_process(struct port *in)
 	}
 	if (in->cls->rx_done)
 		in->cls->rx_done(in, dp.pkts, n > 0 ? n : 0);
-	for (i = 0; i < dp.ntouched; i++) {
-		struct port *out = dp.touched[i];
-
-		out->tx_pending = false;
-		out->cls->tx_flush(out);
-		dp_port_broke(out);
-	}
-	dp.ntouched = 0;
+	dp_flush();
 	dp_port_broke(in);
 	return n;
+}
+
+/* Send the service's replies: each to the port it names, if that port still exists. */
+static void dp_svc_drain(void)
+{
+	struct svc_frame *f;
+	unsigned int i;
+
+	while ((f = svc_ring_peek(&dp.svc_tx))) {
+		struct port *out = NULL;
+
+		for (i = 0; i < dp.nports; i++) {
+			if (dp.ports[i]->uid == f->port_uid) {
+				out = dp.ports[i];
+				break;
+			}
+		}
+		if (out && f->size >= ETH_HDR_SIZE) {
+			struct dp_pkt *pkt = &dp.svc_pkt;
+
+			memset(&pkt->hdr, 0, sizeof(pkt->hdr));
+			memcpy(pkt->eth, f->data, ETH_HDR_SIZE);
+			pkt->size = f->size;
+			pkt->niov = 1;
+			pkt->iov[0].iov_base = f->data + ETH_HDR_SIZE;
+			pkt->iov[0].iov_len = f->size - ETH_HDR_SIZE;
+			dp_output(out, pkt);
+		}
+		svc_ring_release(&dp.svc_tx);
+	}
+	dp_flush();
 }
 
 /* Interrupt mode: serve one active port. Return: true if it has more work. */
@@ -406,6 +518,11 @@ static void dp_run_interrupt(void)
 			eventfd_drain(dp.wake_fd);
 			continue;
 		}
+		if ((void *)port == &dp.svc_tx) {
+			eventfd_drain(dp.svc_tx_fd);
+			dp_svc_drain();
+			continue;
+		}
 		if (port->rx_fd_drain)
 			eventfd_drain(port->rx_fd);
 		dp_activate(port);
@@ -425,6 +542,9 @@ static void dp_run_interrupt(void)
 static void dp_run_pmd(void)
 {
 	unsigned int i;
+
+	if (svc_ring_peek(&dp.svc_tx))
+		dp_svc_drain();
 
 	for (i = 0; i < dp.nports; i++) {
 		struct port *port = dp.ports[i];
@@ -461,6 +581,57 @@ static void *dp_thread(void *arg)
 	return NULL;
 }
 
+static void dp_svc_stop(void)
+{
+	if (dp.svc_rx_fd >= 0)
+		close(dp.svc_rx_fd);
+	if (dp.svc_tx_fd >= 0)
+		close(dp.svc_tx_fd);
+	dp.svc_rx_fd = dp.svc_tx_fd = -1;
+	svc_ring_free(&dp.svc_rx);
+	svc_ring_free(&dp.svc_tx);
+}
+
+static int dp_svc_start(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &dp.svc_tx };
+
+	if (svc_ring_init(&dp.svc_rx) || svc_ring_init(&dp.svc_tx))
+		goto err;
+	dp.svc_rx_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	dp.svc_tx_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (dp.svc_rx_fd < 0 || dp.svc_tx_fd < 0 ||
+	    epoll_ctl(dp.epfd, EPOLL_CTL_ADD, dp.svc_tx_fd, &ev) < 0)
+		goto err;
+	return 0;
+err:
+	dp_svc_stop();
+	return -ENOMEM;
+}
+
+int dp_svc_rx_fd(void)
+{
+	return dp.svc_rx_fd;
+}
+
+struct svc_ring *dp_svc_rx_ring(void)
+{
+	return &dp.svc_rx;
+}
+
+int dp_svc_send(const struct svc_frame *frame)
+{
+	struct svc_frame *slot = svc_ring_reserve(&dp.svc_tx);
+
+	if (!slot)
+		return -ENOBUFS;
+	*slot = *frame;
+	svc_ring_commit(&dp.svc_tx);
+	if (!dp.pmd)
+		eventfd_signal(dp.svc_tx_fd);
+	return 0;
+}
+
 int dp_start(int pmd_cpu, int event_fd)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
@@ -489,6 +660,9 @@ int dp_start(int pmd_cpu, int event_fd)
 		ret = -errno;
 		goto err_wake;
 	}
+	ret = dp_svc_start();
+	if (ret)
+		goto err_wake;
 	ret = -pthread_create(&dp.thread, NULL, dp_thread, NULL);
 	if (ret)
 		goto err_wake;
@@ -499,6 +673,7 @@ int dp_start(int pmd_cpu, int event_fd)
 	return 0;
 
 err_wake:
+	dp_svc_stop();
 	close(dp.wake_fd);
 	dp.wake_fd = -1;
 err_epoll:
@@ -522,6 +697,7 @@ void dp_stop(void)
 	pthread_mutex_unlock(&dp.lock);
 	pthread_join(dp.thread, NULL);
 	dp.started = false;
+	dp_svc_stop();
 	close(dp.wake_fd);
 	close(dp.epfd);
 	dp.wake_fd = dp.epfd = -1;

@@ -24,6 +24,7 @@
 #include "network.h"
 
 static struct network *networks;
+static uint64_t net_uid_next;
 static char state_dir[1024] = "/var/lib/vswitch";
 static char run_dir[1024] = "/run/vswitch";
 
@@ -407,6 +408,7 @@ int net_create(json_t *params, bool persist, struct network **netp,
 	if (!net)
 		return -ENOMEM;
 	snprintf(net->name, sizeof(net->name), "%s", name);
+	net->uid = ++net_uid_next;
 	net->mode = mode;
 	net->aging = FDB_DEFAULT_AGING;
 	net->mac_limit = FDB_DEFAULT_MAC_LIMIT;

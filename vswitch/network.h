@@ -58,6 +58,12 @@ struct network {
 	uint32_t mac_limit;		/* per port */
 	bool autostart;
 	struct net_ip ip;
+	uint64_t uid;			/* unique for the daemon's life */
+	/*
+	 * The datapath diverts DHCP requests (IPv4 UDP to port 67) to the
+	 * service thread instead of forwarding them. Changed paused.
+	 */
+	bool dhcp_divert;
 
 	struct fdb *fdb;		/* datapath-owned while running */
 	struct port *ports[NET_MAX_PORTS];	/* by port id; NULL = free slot */

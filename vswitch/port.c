@@ -11,6 +11,8 @@ static const struct port_class *const port_classes[] = {
 	&tap_port_class,
 };
 
+static uint64_t port_uid_next;
+
 const struct port_class *port_class_find(const char *type)
 {
 	size_t i;
@@ -30,6 +32,7 @@ void port_init(struct port *port, const struct port_class *cls,
 	port->params = params;
 	port->rx_fd = -1;
 	port->registered_fd = -1;
+	port->uid = ++port_uid_next;
 }
 
 const char *port_state_name(const struct port *port)

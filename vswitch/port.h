@@ -136,6 +136,7 @@ struct port {
 	const struct port_class *cls;
 	struct network *net;
 	uint16_t id;			/* slot in net->ports; the FDB's port id */
+	uint64_t uid;			/* unique for the daemon's life; services name ports by it */
 	json_t *params;			/* creation parameters, persisted as given */
 
 	/* Datapath view; changed only while the datapath is paused. */
@@ -153,6 +154,10 @@ struct port {
 	struct port_stats stats;	/* written by the datapath only */
 	struct log_ratelimit rl;	/* datapath-side warnings for this port */
 	char error[128];		/* last reason the port went down, for `port list` */
+
+	/* The MAC the port was given (vhost-user --mac); services check requests against it. */
+	uint8_t mac[6];
+	bool has_mac;
 };
 
 /** port_class_find() - the class for a type name, or NULL. */

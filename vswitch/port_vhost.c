@@ -348,6 +348,8 @@ static int vhost_create(struct network *net, const char *name, json_t *params,
 			goto err_free;
 		}
 		vp->has_mac = true;
+		memcpy(vp->up.mac, vp->mac, 6);
+		vp->up.has_mac = true;
 	}
 	vu_dev_init(&vp->dev, -1, &(struct vu_config){ .mtu = 1500 });
 	snprintf(vp->up.error, sizeof(vp->up.error), "waiting for a front-end");

@@ -20,6 +20,7 @@
 #include "loop.h"
 #include "network.h"
 #include "port.h"
+#include "service.h"
 
 #define FAKE_QUEUE	64
 #define FAKE_FRAME	(70 * 1024)
@@ -381,6 +382,81 @@ static void test_software_tso(void **state)
 	net_destroy(net, true, NULL, 0);
 }
 
+/* An Ethernet/IPv4/UDP frame from @src to @dport, as a DHCP client sends. */
+static void udp_frame(struct fake_frame *f, const uint8_t *src, uint16_t dport, uint8_t ihl_words)
+{
+	uint8_t *ip = f->data + ETH_HDR_SIZE, *udp = ip + ihl_words * 4;
+
+	memset(f, 0, sizeof(*f) - sizeof(f->data));
+	memset(f->data, 0, 300);
+	memcpy(f->data, bcast, 6);
+	memcpy(f->data + 6, src, 6);
+	f->data[12] = 0x08;
+	ip[0] = (uint8_t)(0x40 | ihl_words);
+	ip[9] = 17;
+	udp[0] = 0;
+	udp[1] = 68;
+	udp[2] = (uint8_t)(dport >> 8);
+	udp[3] = (uint8_t)dport;
+	f->size = 300;
+}
+
+static void test_service_divert_and_reply(void **state)
+{
+	struct network *net = make_net("t5", 16);
+	struct fake_port *a = fake_new(net, "a", 0), *b = fake_new(net, "b", 0);
+	struct svc_ring *ring = dp_svc_rx_ring();
+	struct svc_frame *got, reply;
+	struct fake_frame f;
+	int i;
+
+	(void)state;
+	/* DHCP off: a request is an ordinary broadcast. */
+	udp_frame(&f, mac_a, 67, 5);
+	inject(a, &f);
+	assert_int_equal(outputs(b), 1);
+	assert_null(svc_ring_peek(ring));
+
+	dp_pause();
+	net->dhcp_divert = true;
+	dp_resume();
+	inject(a, &f);
+	udp_frame(&f, mac_a, 67, 6);	/* with IP options */
+	inject(a, &f);
+	udp_frame(&f, mac_a, 68, 5);	/* not to the server port: forwarded */
+	inject(a, &f);
+	assert_int_equal(outputs(b), 2);
+
+	for (i = 0; i < 2; i++) {
+		got = svc_ring_peek(ring);
+		assert_non_null(got);
+		assert_int_equal(got->size, 300);
+		assert_int_equal(got->port_uid, a->up.uid);
+		assert_int_equal(got->net_uid, net->uid);
+		assert_memory_equal(got->data + 6, mac_a, 6);
+		svc_ring_release(ring);
+	}
+	assert_null(svc_ring_peek(ring));
+
+	/* A reply goes to the named port only; one to a vanished port is dropped. */
+	memset(&reply, 0, sizeof(reply));
+	frame_build(&f, mac_a, mac_c, 342);
+	memcpy(reply.data, f.data, 342);
+	reply.size = 342;
+	reply.port_uid = a->up.uid;
+	assert_int_equal(dp_svc_send(&reply), 0);
+	reply.port_uid = 999999;
+	assert_int_equal(dp_svc_send(&reply), 0);
+	for (i = 0; i < 1000 && outputs(a) < 1; i++)
+		usleep(1000);
+	assert_int_equal(outputs(a), 1);
+	assert_int_equal(a->out[0].size, 342);
+	assert_memory_equal(a->out[0].data, f.data, 342);
+	usleep(20000);
+	assert_int_equal(outputs(b), 2);
+	net_destroy(net, true, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_no_leak_between_networks),
 		cmocka_unit_test(test_mac_limit_and_bad_frames),
 		cmocka_unit_test(test_software_tso),
+		cmocka_unit_test(test_service_divert_and_reply),
 	};
 
 	log_init("test_datapath", LOG_LVL_ERR);
