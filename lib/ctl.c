@@ -187,17 +187,23 @@ int ctl_connect(const char *path)
 	return fd;
 }
 
-/* Wait until @fd is writable; for sockets that are non-blocking. */
+/*
+ * Wait until @fd is writable; for sockets that are non-blocking. A peer that
+ * stops reading gets CTL_SEND_TIMEOUT_MS in all, then -ETIMEDOUT: a server
+ * must never hang on one client that does not read its replies.
+ */
 static int ctl_wait_writable(int fd)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
 
 	for (;;) {
-		int n = poll(&pfd, 1, -1);
+		int n = poll(&pfd, 1, CTL_SEND_TIMEOUT_MS);
 
 		if (n > 0)
 			return 0;
-		if (n < 0 && errno != EINTR)
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
 			return -errno;
 	}
 }

@@ -22,6 +22,8 @@
 
 #define CTL_MAX_LINE	(1 << 20)
 #define CTL_MAX_FDS	4
+/* Longest ctl_send() waits for a peer that does not read (non-blocking sockets). */
+#define CTL_SEND_TIMEOUT_MS	5000
 
 /**
  * ctl_listen() - create, bind and listen on a UNIX stream socket
@@ -42,7 +44,9 @@ int ctl_connect(const char *path);
  * @fds:	descriptors to pass (may be NULL when @nfds is 0)
  * @nfds:	count, at most CTL_MAX_FDS
  *
- * Blocks until the whole line is written (retries on EINTR/EAGAIN with poll).
+ * Blocks until the whole line is written (retries on EINTR/EAGAIN with poll);
+ * on a non-blocking socket whose peer stops reading, gives up after
+ * CTL_SEND_TIMEOUT_MS with -ETIMEDOUT.
  * Return: 0 or negative errno.
  */
 int ctl_send(int fd, json_t *msg, const int *fds, int nfds);
