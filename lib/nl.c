@@ -17,6 +17,8 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/neighbour.h>
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 
 #include "log.h"
@@ -380,6 +382,464 @@ int nl_link_del(struct nl_sock *nl, int ifindex)
 		return -EINVAL;
 	nlh = nl_link_msg(nl, RTM_DELLINK, ifindex, NULL);
 	return nl_request(nl, nlh, NULL, NULL);
+}
+
+/**
+ * nl_link_set_mac() - set the link's Ethernet address
+ * @nl:		socket
+ * @ifindex:	link
+ * @mac:	six bytes
+ *
+ * Return: 0 or negative errno.
+ */
+int nl_link_set_mac(struct nl_sock *nl, int ifindex, const uint8_t mac[6])
+{
+	struct nlmsghdr *nlh;
+
+	if (!nl || ifindex <= 0 || !mac)
+		return -EINVAL;
+	nlh = nl_link_msg(nl, RTM_SETLINK, ifindex, NULL);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	return nl_request(nl, nlh, NULL, NULL);
+}
+
+/**
+ * nl_link_set_master() - enslave a link to a bridge, or release it
+ * @nl:			socket
+ * @ifindex:		link
+ * @master_ifindex:	the bridge, or 0 to release the link from its master
+ *
+ * Return: 0 or negative errno.
+ */
+int nl_link_set_master(struct nl_sock *nl, int ifindex, int master_ifindex)
+{
+	struct nlmsghdr *nlh;
+
+	if (!nl || ifindex <= 0 || master_ifindex < 0)
+		return -EINVAL;
+	nlh = nl_link_msg(nl, RTM_SETLINK, ifindex, NULL);
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_ifindex);
+	return nl_request(nl, nlh, NULL, NULL);
+}
+
+/**
+ * nl_link_set_alias() - set the link's ifalias
+ * @nl:		socket
+ * @ifindex:	link
+ * @alias:	up to 63 characters; "" clears it
+ *
+ * Return: 0 or negative errno.
+ */
+int nl_link_set_alias(struct nl_sock *nl, int ifindex, const char *alias)
+{
+	struct nlmsghdr *nlh;
+
+	if (!nl || ifindex <= 0 || !alias || strlen(alias) >= 64)
+		return -EINVAL;
+	nlh = nl_link_msg(nl, RTM_SETLINK, ifindex, NULL);
+	mnl_attr_put(nlh, IFLA_IFALIAS, strlen(alias), alias);
+	return nl_request(nl, nlh, NULL, NULL);
+}
+
+/**
+ * nl_bridge_create() - create a Linux bridge, left down
+ * @nl:		socket
+ * @name:	interface name
+ *
+ * Return: 0, -EEXIST if a link of that name exists, or negative errno.
+ */
+int nl_bridge_create(struct nl_sock *nl, const char *name)
+{
+	struct nlattr *linkinfo;
+	struct nlmsghdr *nlh;
+
+	if (!nl || !nl_ifname_valid(name))
+		return -EINVAL;
+	nlh = nl_link_msg(nl, RTM_NEWLINK, 0, NULL);
+	nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nl_request(nl, nlh, NULL, NULL);
+}
+
+static int nl_linkinfo_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, IFLA_INFO_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int nl_link_get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	struct nl_link_info *info = data;
+	struct ifinfomsg ifi;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(ifi))
+		return -EPROTO;
+	memcpy(&ifi, mnl_nlmsg_get_payload(nlh), sizeof(ifi));
+	if (mnl_attr_parse(nlh, sizeof(ifi), nl_link_attr_cb, tb) < 0 || ifi.ifi_index <= 0)
+		return -EPROTO;
+	info->ifindex = ifi.ifi_index;
+	info->up = ifi.ifi_flags & IFF_UP;
+	if (tb[IFLA_MASTER] && mnl_attr_get_payload_len(tb[IFLA_MASTER]) >= 4)
+		info->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
+	if (tb[IFLA_IFALIAS])
+		snprintf(info->alias, sizeof(info->alias), "%.*s",
+			 (int)strnlen(mnl_attr_get_payload(tb[IFLA_IFALIAS]),
+				      mnl_attr_get_payload_len(tb[IFLA_IFALIAS])),
+			 (const char *)mnl_attr_get_payload(tb[IFLA_IFALIAS]));
+	if (tb[IFLA_LINKINFO]) {
+		const struct nlattr *li[IFLA_INFO_MAX + 1] = { 0 };
+
+		if (mnl_attr_parse_nested(tb[IFLA_LINKINFO], nl_linkinfo_attr_cb, li) >= 0 &&
+		    li[IFLA_INFO_KIND] && mnl_attr_validate(li[IFLA_INFO_KIND], MNL_TYPE_STRING) == 0)
+			snprintf(info->kind, sizeof(info->kind), "%.*s",
+				 (int)strnlen(mnl_attr_get_payload(li[IFLA_INFO_KIND]),
+					      mnl_attr_get_payload_len(li[IFLA_INFO_KIND])),
+				 (const char *)mnl_attr_get_payload(li[IFLA_INFO_KIND]));
+	}
+	return 0;
+}
+
+/**
+ * nl_link_get() - look a link up by name
+ * @nl:		socket
+ * @ifname:	interface name
+ * @info:	filled on success
+ *
+ * Return: 0, -ENODEV if there is no such link, or another negative errno.
+ */
+int nl_link_get(struct nl_sock *nl, const char *ifname, struct nl_link_info *info)
+{
+	struct nlmsghdr *nlh;
+	int rc;
+
+	if (!nl || !info || !nl_ifname_valid(ifname))
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	nlh = nl_link_msg(nl, RTM_GETLINK, 0, NULL);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	rc = nl_request(nl, nlh, nl_link_get_cb, info);
+	if (rc)
+		return rc;
+	return info->ifindex > 0 ? 0 : -EPROTO;
+}
+
+static int nl_addr_msg(struct nl_sock *nl, uint16_t type, int ifindex, struct in_addr addr,
+		       uint8_t prefix_len)
+{
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+
+	if (!nl || ifindex <= 0 || prefix_len > 32)
+		return -EINVAL;
+	nlh = mnl_nlmsg_put_header(nl->buf);
+	nlh->nlmsg_type = type;
+	if (type == RTM_NEWADDR)
+		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = prefix_len;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned int)ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(addr), &addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(addr), &addr);
+	if (type == RTM_NEWADDR && prefix_len < 31) {
+		struct in_addr bcast = {
+			addr.s_addr | htonl(prefix_len ? ~(~0u << (32 - prefix_len)) : ~0u)
+		};
+
+		mnl_attr_put(nlh, IFA_BROADCAST, sizeof(bcast), &bcast);
+	}
+	return nl_request(nl, nlh, NULL, NULL);
+}
+
+/**
+ * nl_addr_add() - add an IPv4 address to a link (replacing an equal one)
+ * @nl:		socket
+ * @ifindex:	link
+ * @addr:	address, network byte order
+ * @prefix_len:	0..32; the kernel adds the subnet route
+ *
+ * Return: 0 or negative errno.
+ */
+int nl_addr_add(struct nl_sock *nl, int ifindex, struct in_addr addr, uint8_t prefix_len)
+{
+	return nl_addr_msg(nl, RTM_NEWADDR, ifindex, addr, prefix_len);
+}
+
+/**
+ * nl_addr_del() - remove an IPv4 address from a link
+ * @nl:		socket
+ * @ifindex:	link
+ * @addr:	address, network byte order
+ * @prefix_len:	as it was added
+ *
+ * Return: 0 or negative errno (-EADDRNOTAVAIL if it is not there).
+ */
+int nl_addr_del(struct nl_sock *nl, int ifindex, struct in_addr addr, uint8_t prefix_len)
+{
+	return nl_addr_msg(nl, RTM_DELADDR, ifindex, addr, prefix_len);
+}
+
+/*
+ * Send a dump request and pass each answer to @cb until the end of the
+ * dump. Answers to other requests are skipped, as in nl_request().
+ */
+static int nl_dump(struct nl_sock *nl, struct nlmsghdr *nlh, nl_reply_fn cb, void *data)
+{
+	uint32_t seq;
+	int cb_rc = 0;
+
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
+	seq = ++nl->seq;
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+		const struct nlmsghdr *msg;
+		int left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		}
+		left = (int)n;
+		for (msg = (const struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(msg, left);
+		     msg = mnl_nlmsg_next(msg, &left)) {
+			if (msg->nlmsg_seq != seq ||
+			    (msg->nlmsg_pid && msg->nlmsg_pid != nl->portid))
+				continue;
+			if (msg->nlmsg_type == NLMSG_DONE)
+				return cb_rc;
+			if (msg->nlmsg_type == NLMSG_ERROR) {
+				int rc = nl_parse_error(msg);
+
+				return rc ? rc : cb_rc;
+			}
+			if (cb && !cb_rc)
+				cb_rc = cb(msg, data);
+		}
+	}
+}
+
+struct nl_addr_count_ctx {
+	int ifindex;
+	int count;
+};
+
+static int nl_addr_count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_addr_count_ctx *ctx = data;
+	struct ifaddrmsg ifa;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(nlh) < sizeof(ifa))
+		return 0;
+	memcpy(&ifa, mnl_nlmsg_get_payload(nlh), sizeof(ifa));
+	if (ifa.ifa_family == AF_INET && (int)ifa.ifa_index == ctx->ifindex)
+		ctx->count++;
+	return 0;
+}
+
+/**
+ * nl_addr_count() - number of IPv4 addresses on a link
+ * @nl:		socket
+ * @ifindex:	link
+ *
+ * Return: count, or negative errno.
+ */
+int nl_addr_count(struct nl_sock *nl, int ifindex)
+{
+	struct nl_addr_count_ctx ctx = { .ifindex = ifindex };
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	int rc;
+
+	if (!nl || ifindex <= 0)
+		return -EINVAL;
+	nlh = mnl_nlmsg_put_header(nl->buf);
+	nlh->nlmsg_type = RTM_GETADDR;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET;
+	rc = nl_dump(nl, nlh, nl_addr_count_cb, &ctx);
+	return rc ? rc : ctx.count;
+}
+
+struct nl_route_ctx {
+	uint32_t subnet, mask;	/* host byte order */
+	int skip_ifindex;
+	bool found;
+	char *desc;
+	size_t desc_size;
+};
+
+static int nl_route_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, RTA_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int nl_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+	struct nl_route_ctx *ctx = data;
+	uint32_t table, dst = 0, mask, oif = 0;
+	char ifname[IF_NAMESIZE] = "?", text[INET_ADDRSTRLEN];
+	struct rtmsg rtm;
+	struct in_addr a;
+
+	if (ctx->found || nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(rtm))
+		return 0;
+	memcpy(&rtm, mnl_nlmsg_get_payload(nlh), sizeof(rtm));
+	if (rtm.rtm_family != AF_INET || rtm.rtm_dst_len == 0 || rtm.rtm_dst_len > 32 ||
+	    (rtm.rtm_type != RTN_UNICAST && rtm.rtm_type != RTN_BLACKHOLE &&
+	     rtm.rtm_type != RTN_UNREACHABLE && rtm.rtm_type != RTN_PROHIBIT))
+		return 0;
+	if (mnl_attr_parse(nlh, sizeof(rtm), nl_route_attr_cb, tb) < 0)
+		return 0;
+	table = tb[RTA_TABLE] && mnl_attr_get_payload_len(tb[RTA_TABLE]) >= 4 ?
+		mnl_attr_get_u32(tb[RTA_TABLE]) : rtm.rtm_table;
+	if (table != RT_TABLE_MAIN)
+		return 0;
+	if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) >= 4)
+		memcpy(&dst, mnl_attr_get_payload(tb[RTA_DST]), 4);
+	if (tb[RTA_OIF] && mnl_attr_get_payload_len(tb[RTA_OIF]) >= 4)
+		oif = mnl_attr_get_u32(tb[RTA_OIF]);
+	if (ctx->skip_ifindex && (int)oif == ctx->skip_ifindex)
+		return 0;
+	mask = ~0u << (32 - rtm.rtm_dst_len);
+	if (mask > ctx->mask)	/* use the shorter prefix of the two */
+		mask = ctx->mask;
+	if ((ntohl(dst) & mask) != (ctx->subnet & mask))
+		return 0;
+	ctx->found = true;
+	if (oif)
+		if_indextoname(oif, ifname);
+	a.s_addr = dst;
+	inet_ntop(AF_INET, &a, text, sizeof(text));
+	snprintf(ctx->desc, ctx->desc_size, "%s/%u dev %s", text, rtm.rtm_dst_len, ifname);
+	return 0;
+}
+
+/**
+ * nl_route_overlap() - find a main-table IPv4 route overlapping a subnet
+ * @nl:			socket
+ * @subnet:		network address, network byte order
+ * @prefix_len:		1..32
+ * @skip_ifindex:	ignore routes through this link (0: none)
+ * @desc:		set to "DST/LEN dev IFNAME" of the first overlap
+ * @desc_size:		size of @desc
+ *
+ * Return: 1 found, 0 none, or negative errno.
+ */
+int nl_route_overlap(struct nl_sock *nl, struct in_addr subnet, uint8_t prefix_len,
+		     int skip_ifindex, char *desc, size_t desc_size)
+{
+	struct nl_route_ctx ctx = {
+		.subnet = ntohl(subnet.s_addr), .skip_ifindex = skip_ifindex,
+		.desc = desc, .desc_size = desc_size,
+	};
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int rc;
+
+	if (!nl || prefix_len == 0 || prefix_len > 32 || !desc || !desc_size)
+		return -EINVAL;
+	ctx.mask = ~0u << (32 - prefix_len);
+	desc[0] = '\0';
+	nlh = mnl_nlmsg_put_header(nl->buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rc = nl_dump(nl, nlh, nl_route_cb, &ctx);
+	if (rc)
+		return rc;
+	return ctx.found ? 1 : 0;
+}
+
+struct nl_neigh_ctx {
+	int ifindex;
+	uint8_t mac[6];
+	bool found;
+	struct in_addr addr;
+};
+
+static int nl_neigh_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, NDA_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int nl_neigh_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NDA_MAX + 1] = { 0 };
+	struct nl_neigh_ctx *ctx = data;
+	struct ndmsg ndm;
+
+	if (ctx->found || nlh->nlmsg_type != RTM_NEWNEIGH || mnl_nlmsg_get_payload_len(nlh) < sizeof(ndm))
+		return 0;
+	memcpy(&ndm, mnl_nlmsg_get_payload(nlh), sizeof(ndm));
+	if (ndm.ndm_family != AF_INET || ndm.ndm_ifindex != ctx->ifindex ||
+	    (ndm.ndm_state & (NUD_FAILED | NUD_INCOMPLETE | NUD_NOARP)))
+		return 0;
+	if (mnl_attr_parse(nlh, sizeof(ndm), nl_neigh_attr_cb, tb) < 0 || !tb[NDA_DST] ||
+	    !tb[NDA_LLADDR] || mnl_attr_get_payload_len(tb[NDA_DST]) != 4 ||
+	    mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6)
+		return 0;
+	if (memcmp(mnl_attr_get_payload(tb[NDA_LLADDR]), ctx->mac, 6))
+		return 0;
+	memcpy(&ctx->addr, mnl_attr_get_payload(tb[NDA_DST]), 4);
+	ctx->found = true;
+	return 0;
+}
+
+/**
+ * nl_neigh_find_ip() - the IPv4 neighbour on a link with a given MAC
+ * @nl:		socket
+ * @ifindex:	link
+ * @mac:	the neighbour's Ethernet address
+ * @addr:	set on success
+ *
+ * Return: 0, -ENOENT if the table has no such entry, or negative errno.
+ */
+int nl_neigh_find_ip(struct nl_sock *nl, int ifindex, const uint8_t mac[6], struct in_addr *addr)
+{
+	struct nl_neigh_ctx ctx = { .ifindex = ifindex };
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+	int rc;
+
+	if (!nl || ifindex <= 0 || !mac || !addr)
+		return -EINVAL;
+	memcpy(ctx.mac, mac, 6);
+	nlh = mnl_nlmsg_put_header(nl->buf);
+	nlh->nlmsg_type = RTM_GETNEIGH;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	rc = nl_dump(nl, nlh, nl_neigh_cb, &ctx);
+	if (rc)
+		return rc;
+	if (!ctx.found)
+		return -ENOENT;
+	*addr = ctx.addr;
+	return 0;
 }
 
 /**

@@ -7,6 +7,9 @@
 #define LIB_NL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
 
 struct nl_sock;
 
@@ -43,6 +46,60 @@ int nl_link_set_name(struct nl_sock *nl, int ifindex, const char *name);
 
 /** nl_link_del() - delete a link. Return: 0 or negative errno (-ENODEV if gone). */
 int nl_link_del(struct nl_sock *nl, int ifindex);
+
+/** nl_link_set_mac() - set the link's Ethernet address. Return: 0 or negative errno. */
+int nl_link_set_mac(struct nl_sock *nl, int ifindex, const uint8_t mac[6]);
+
+/**
+ * nl_link_set_master() - enslave a link to a bridge (@master_ifindex), or
+ * release it from its master (@master_ifindex 0). Return: 0 or negative errno.
+ */
+int nl_link_set_master(struct nl_sock *nl, int ifindex, int master_ifindex);
+
+/** nl_link_set_alias() - set the link's ifalias ("" clears it). Return: 0 or negative errno. */
+int nl_link_set_alias(struct nl_sock *nl, int ifindex, const char *alias);
+
+/** nl_bridge_create() - create bridge @name (not up). Return: 0 or negative errno (-EEXIST). */
+int nl_bridge_create(struct nl_sock *nl, const char *name);
+
+/* What nl_link_get() reports about a link. */
+struct nl_link_info {
+	int ifindex;
+	int master;		/* ifindex of its bridge, or 0 */
+	bool up;		/* IFF_UP */
+	char kind[16];		/* "bridge", "veth", "tun", ... or "" */
+	char alias[64];		/* ifalias or "" */
+};
+
+/** nl_link_get() - look @ifname up. Return: 0, -ENODEV, or another negative errno. */
+int nl_link_get(struct nl_sock *nl, const char *ifname, struct nl_link_info *info);
+
+/**
+ * nl_addr_add() / nl_addr_del() - add or remove IPv4 address @addr/@prefix_len
+ * on a link (network byte order). Adding an address that is already there
+ * succeeds. Return: 0 or negative errno.
+ */
+int nl_addr_add(struct nl_sock *nl, int ifindex, struct in_addr addr, uint8_t prefix_len);
+int nl_addr_del(struct nl_sock *nl, int ifindex, struct in_addr addr, uint8_t prefix_len);
+
+/** nl_addr_count() - number of IPv4 addresses on a link. Return: >= 0 or negative errno. */
+int nl_addr_count(struct nl_sock *nl, int ifindex);
+
+/**
+ * nl_route_overlap() - find an IPv4 route of the main table whose
+ * destination overlaps @subnet/@prefix_len (the default route does not count)
+ * @skip_ifindex:	ignore routes through this link (0: none)
+ * @desc:		set to "DST/LEN dev IFNAME" of the first overlap
+ * Return: 1 overlap found, 0 none, or negative errno.
+ */
+int nl_route_overlap(struct nl_sock *nl, struct in_addr subnet, uint8_t prefix_len,
+		     int skip_ifindex, char *desc, size_t desc_size);
+
+/**
+ * nl_neigh_find_ip() - the IPv4 address the neighbour table of link
+ * @ifindex has for @mac. Return: 0 with @addr set, -ENOENT, or negative errno.
+ */
+int nl_neigh_find_ip(struct nl_sock *nl, int ifindex, const uint8_t mac[6], struct in_addr *addr);
 
 /**
  * netns_open() - open a named namespace as `ip netns` creates them

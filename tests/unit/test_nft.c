@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_nft.c - unit tests for lib/nft.c: the ruleset and forward batches are
+ * built without root and inspected, both as text and by parsing the
+ * serialized netlink messages back with libnftnl.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/udata.h>
+
+#include "nft.h"
+
+static struct nft_net make_net(const char *name, enum nft_net_mode mode, const char *subnet,
+			       uint8_t prefix_len)
+{
+	struct nft_net n;
+
+	memset(&n, 0, sizeof(n));
+	snprintf(n.name, sizeof(n.name), "%s", name);
+	snprintf(n.ifname, sizeof(n.ifname), "vsw-%s", name);
+	n.mode = mode;
+	inet_pton(AF_INET, subnet, &n.subnet);
+	n.prefix_len = prefix_len;
+	return n;
+}
+
+static struct nft_forward make_fwd(uint8_t proto, const char *addr, uint16_t port,
+				   const char *target, uint16_t target_port)
+{
+	struct nft_forward f;
+
+	memset(&f, 0, sizeof(f));
+	f.proto = proto;
+	if (addr)
+		inet_pton(AF_INET, addr, &f.addr);
+	f.port = port;
+	inet_pton(AF_INET, target, &f.target);
+	f.target_port = target_port;
+	return f;
+}
+
+/* Messages of a serialized batch, by type, with a check that each parses. */
+struct parsed {
+	unsigned int begin, end, tables, deltables, chains, sets, elem_msgs, rules;
+	unsigned int elems;
+	unsigned int rules_with_comment;
+	size_t largest_msg;
+	uint8_t first_key[12], first_data[8];
+	uint32_t first_key_len;
+	char chain_of_rule[64][32];
+};
+
+static int comment_cb(const struct nftnl_udata *attr, void *data)
+{
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && nftnl_udata_len(attr) > 1)
+		*(bool *)data = true;
+	return 0;
+}
+
+/* The value inside a NFTA_DATA_VALUE nest. */
+static const void *data_value(const struct nlattr *nest, uint32_t *len)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == NFTA_DATA_VALUE) {
+			*len = mnl_attr_get_payload_len(a);
+			return mnl_attr_get_payload(a);
+		}
+	}
+	return NULL;
+}
+
+static void parse_elems(const struct nlmsghdr *nlh, struct parsed *p)
+{
+	const struct nlattr *a, *elem, *field;
+	bool table_ok = false;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_TABLE)
+			table_ok = !strcmp(mnl_attr_get_str(a), "vswitch");
+		if (mnl_attr_get_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
+			continue;
+		mnl_attr_for_each_nested(elem, a) {
+			if (!p->elems) {
+				mnl_attr_for_each_nested(field, elem) {
+					uint32_t len = 0;
+					const void *v = data_value(field, &len);
+
+					if (mnl_attr_get_type(field) == NFTA_SET_ELEM_KEY && v) {
+						assert_true(len <= sizeof(p->first_key));
+						memcpy(p->first_key, v, len);
+						p->first_key_len = len;
+					} else if (mnl_attr_get_type(field) == NFTA_SET_ELEM_DATA && v) {
+						assert_int_equal(len, 8);
+						memcpy(p->first_data, v, 8);
+					}
+				}
+			}
+			p->elems++;
+		}
+	}
+	assert_true(table_ok);
+}
+
+static void parse_batch(struct nft_batch *b, struct parsed *p)
+{
+	const struct nlmsghdr *nlh;
+	const void *buf;
+	size_t size;
+	int left;
+
+	memset(p, 0, sizeof(*p));
+	buf = nft_batch_buffer(b, &size);
+	assert_non_null(buf);
+	left = (int)size;
+	for (nlh = buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		uint16_t type = nlh->nlmsg_type;
+
+		if (nlh->nlmsg_len > p->largest_msg)
+			p->largest_msg = nlh->nlmsg_len;
+		if (type == NFNL_MSG_BATCH_BEGIN) {
+			p->begin++;
+			continue;
+		}
+		if (type == NFNL_MSG_BATCH_END) {
+			p->end++;
+			continue;
+		}
+		assert_int_equal(type >> 8, NFNL_SUBSYS_NFTABLES);
+		/* Every message asks for an answer, so commit knows when it is done. */
+		assert_true(nlh->nlmsg_flags & NLM_F_ACK);
+		switch (type & 0xff) {
+		case NFT_MSG_NEWTABLE:
+			p->tables++;
+			break;
+		case NFT_MSG_DELTABLE:
+			p->deltables++;
+			break;
+		case NFT_MSG_NEWCHAIN:
+			p->chains++;
+			break;
+		case NFT_MSG_NEWSET:
+			p->sets++;
+			break;
+		case NFT_MSG_NEWSETELEM:
+		case NFT_MSG_DELSETELEM:
+			/*
+			 * Parsed by hand: libnftnl numbers the elements of a list it
+			 * builds 1, 2, 3... but its parser wants every one typed
+			 * NFTA_LIST_ELEM. The kernel ignores the type.
+			 */
+			parse_elems(nlh, p);
+			p->elem_msgs++;
+			break;
+		case NFT_MSG_NEWRULE: {
+			struct nftnl_rule *r = nftnl_rule_alloc();
+			bool has_comment = false;
+			uint32_t len;
+			const void *ud;
+
+			assert_int_equal(nftnl_rule_nlmsg_parse(nlh, r), 0);
+			assert_string_equal(nftnl_rule_get_str(r, NFTNL_RULE_TABLE), "vswitch");
+			if (p->rules < 64)
+				snprintf(p->chain_of_rule[p->rules], 32, "%s",
+					 nftnl_rule_get_str(r, NFTNL_RULE_CHAIN));
+			ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+			if (ud)
+				nftnl_udata_parse(ud, len, comment_cb, &has_comment);
+			p->rules_with_comment += has_comment;
+			p->rules++;
+			nftnl_rule_free(r);
+			break;
+		}
+		default:
+			fail_msg("unexpected message type %u", type & 0xff);
+		}
+	}
+	assert_int_equal(left, 0);
+}
+
+static void test_ruleset_replaces_table_atomically(void **state)
+{
+	struct nft_net nets[] = { make_net("lab", NFT_NET_NAT, "10.1.2.0", 24) };
+	struct nft_ruleset rs = { .table = "vswitch", .nets = nets, .nets_len = 1 };
+	struct nft_batch *b = nft_build_ruleset(&rs);
+	struct parsed p;
+	const char *text;
+
+	(void)state;
+	assert_non_null(b);
+	text = nft_batch_text(b);
+	/* add (so the delete cannot fail), delete (stale state goes), add afresh. */
+	assert_true(strstr(text, "add table inet vswitch\ndelete table inet vswitch\nadd table inet vswitch") == text);
+	parse_batch(b, &p);
+	assert_int_equal(p.begin, 1);
+	assert_int_equal(p.end, 1);
+	assert_int_equal(p.tables, 2);
+	assert_int_equal(p.deltables, 1);
+	assert_int_equal(p.chains, 4);
+	assert_int_equal(p.sets, 2);
+	assert_int_equal(p.elem_msgs, 0);
+	/* Every rule says what it is for. */
+	assert_true(p.rules > 0);
+	assert_int_equal(p.rules_with_comment, p.rules);
+	assert_int_equal(nft_batch_msgs(b), 3 + 4 + 2 + p.rules);
+	nft_batch_free(b);
+}
+
+static void test_nat_network_rules(void **state)
+{
+	struct nft_net nets[] = { make_net("lab", NFT_NET_NAT, "10.1.2.0", 24) };
+	struct nft_ruleset rs = { .table = "vswitch", .nets = nets, .nets_len = 1 };
+	struct nft_batch *b = nft_build_ruleset(&rs);
+	const char *text, *masq;
+
+	(void)state;
+	assert_non_null(b);
+	text = nft_batch_text(b);
+	/* Named chains at the hooks the design needs. */
+	assert_non_null(strstr(text, "add chain prerouting type nat hook prerouting priority -100"));
+	assert_non_null(strstr(text, "add chain output type nat hook output priority -100"));
+	assert_non_null(strstr(text, "add chain postrouting type nat hook postrouting priority 100"));
+	assert_non_null(strstr(text, "add chain forward type filter hook forward priority 0"));
+	/* Masquerade: source in the subnet, leaving through any other interface. */
+	masq = strstr(text, "add rule postrouting # nat network lab: guests leave");
+	assert_non_null(masq);
+	assert_non_null(strstr(masq, "[ cmp eq reg 1 0x0002010a ]"));	/* 10.1.2.0 */
+	assert_non_null(strstr(masq, "[ bitwise reg 1 = ( reg 1 & 0x00ffffff ) ^ 0x00000000 ]"));
+	/* "vsw-lab" as the kernel compares it: != */
+	assert_non_null(strstr(masq, "[ cmp neq reg 1 0x2d777376 0x0062616c 0x00000000 0x00000000 ]"));
+	assert_non_null(strstr(masq, "[ masq ]"));
+	/* Hairpin and localhost source NAT towards the gateway. */
+	assert_non_null(strstr(text, "# lab: hairpin"));
+	assert_non_null(strstr(text, "# lab: connections from localhost"));
+	assert_non_null(strstr(text, "[ cmp eq reg 1 0x0000007f ]"));
+	/* Inbound: replies and forwards accepted, the rest dropped. */
+	assert_non_null(strstr(text, "# nat network lab: replies to connections guests opened"));
+	assert_non_null(strstr(text, "[ bitwise reg 1 = ( reg 1 & 0x00000006 ) ^ 0x00000000 ]"));
+	assert_non_null(strstr(text, "# nat network lab: connections to forwarded ports"));
+	assert_non_null(strstr(text, "[ bitwise reg 1 = ( reg 1 & 0x00000020 ) ^ 0x00000000 ]"));
+	assert_non_null(strstr(text, "# nat network lab: nothing else from outside reaches guests\n"
+				     "  [ meta load oifname => reg 1 ]\n"
+				     "  [ cmp eq reg 1 0x2d777376 0x0062616c 0x00000000 0x00000000 ]\n"
+				     "  [ immediate reg 0 drop ]"));
+	/* DNAT through the maps, one rule per map and hook, only to local addresses. */
+	assert_non_null(strstr(text, "[ lookup reg 1 set forwards dreg 1 ]"));
+	assert_non_null(strstr(text, "[ lookup reg 1 set forwards_addr dreg 1 ]"));
+	assert_non_null(strstr(text, "[ nat dnat ip addr_min reg 1 proto_min reg 9 ]"));
+	assert_non_null(strstr(text, "[ fib daddr type => reg 1 ]"));
+	nft_batch_free(b);
+}
+
+static void test_routed_and_isolated(void **state)
+{
+	struct nft_net nets[] = {
+		make_net("rt", NFT_NET_ROUTED, "10.1.3.0", 24),
+		make_net("iso", NFT_NET_ISOLATED, "10.1.4.0", 24),
+	};
+	struct nft_ruleset rs = { .table = "vswitch", .nets = nets, .nets_len = 2 };
+	struct nft_batch *b = nft_build_ruleset(&rs);
+	const char *text;
+
+	(void)state;
+	assert_non_null(b);
+	text = nft_batch_text(b);
+	/* routed: no masquerade of its guests, both directions accepted. */
+	assert_null(strstr(text, "nat network rt"));
+	assert_non_null(strstr(text, "# routed network rt: forwarded to guests"));
+	assert_non_null(strstr(text, "# routed network rt: forwarded from guests"));
+	/* isolated: nothing forwarded either way, and no NAT at all. */
+	assert_non_null(strstr(text, "# isolated network iso: nothing leaves"));
+	assert_non_null(strstr(text, "# isolated network iso: nothing enters"));
+	assert_null(strstr(text, "iso: hairpin"));
+	nft_batch_free(b);
+}
+
+/* With two nat networks, no "from A: accept" may come before "to B: drop". */
+static void test_nat_networks_isolated_from_each_other(void **state)
+{
+	struct nft_net nets[] = {
+		make_net("a", NFT_NET_NAT, "10.1.5.0", 24),
+		make_net("b", NFT_NET_NAT, "10.1.6.0", 24),
+	};
+	struct nft_ruleset rs = { .table = "vswitch", .nets = nets, .nets_len = 2 };
+	struct nft_batch *b = nft_build_ruleset(&rs);
+	const char *text, *accept_a, *drop_b;
+
+	(void)state;
+	assert_non_null(b);
+	text = nft_batch_text(b);
+	accept_a = strstr(text, "# nat network a: guests may open connections outside");
+	drop_b = strstr(text, "# nat network b: nothing else from outside reaches guests");
+	assert_non_null(accept_a);
+	assert_non_null(drop_b);
+	assert_true(drop_b < accept_a);
+	nft_batch_free(b);
+}
+
+static void test_forward_elements_layout(void **state)
+{
+	struct nft_forward f[] = { make_fwd(IPPROTO_TCP, NULL, 8080, "10.1.2.5", 80) };
+	static const uint8_t key[8] = { 6, 0, 0, 0, 0x1f, 0x90, 0, 0 };
+	static const uint8_t data[8] = { 10, 1, 2, 5, 0, 80, 0, 0 };
+	struct nft_batch *b;
+	struct parsed p;
+
+	(void)state;
+	f[0].comment = "net lab: tcp 8080 -> web:80";
+	b = nft_build_forwards("vswitch", f, 1, true);
+	assert_non_null(b);
+	assert_int_equal(nft_batch_msgs(b), 1);
+	assert_non_null(strstr(nft_batch_text(b),
+			       "add element forwards { tcp . 8080 : 10.1.2.5 . 80 } # net lab: tcp 8080 -> web:80"));
+	parse_batch(b, &p);
+	assert_int_equal(p.elems, 1);
+	assert_int_equal(p.first_key_len, 8);
+	assert_memory_equal(p.first_key, key, 8);
+	assert_memory_equal(p.first_data, data, 8);
+	nft_batch_free(b);
+
+	/* Bound to one address: the address leads the key. */
+	f[0] = make_fwd(IPPROTO_UDP, "192.168.1.1", 53, "10.1.2.5", 5353);
+	b = nft_build_forwards("vswitch", f, 1, true);
+	assert_non_null(b);
+	assert_non_null(strstr(nft_batch_text(b), "add element forwards_addr { 192.168.1.1 . udp . 53 : 10.1.2.5 . 5353 }"));
+	parse_batch(b, &p);
+	assert_int_equal(p.first_key_len, 12);
+	assert_memory_equal(p.first_key, ((uint8_t[]){ 192, 168, 1, 1, 17, 0, 0, 0, 0, 53, 0, 0 }), 12);
+	nft_batch_free(b);
+
+	/* Deleting needs the key only. */
+	b = nft_build_forwards("vswitch", f, 1, false);
+	assert_non_null(b);
+	assert_non_null(strstr(nft_batch_text(b), "delete element forwards_addr"));
+	parse_batch(b, &p);
+	assert_int_equal(p.elems, 1);
+	nft_batch_free(b);
+}
+
+/* A forward change costs the same with 5,000 forwards in place: it never carries them. */
+static void test_forward_update_cost_is_constant(void **state)
+{
+	struct nft_forward *many = calloc(5000, sizeof(*many));
+	struct nft_ruleset rs = { .table = "vswitch" };
+	struct nft_forward one = make_fwd(IPPROTO_TCP, NULL, 40000, "10.2.0.1", 80);
+	struct nft_batch *b;
+	struct parsed p;
+	size_t size1;
+	int i;
+
+	(void)state;
+	assert_non_null(many);
+	for (i = 0; i < 5000; i++) {
+		many[i] = make_fwd(i % 2 ? IPPROTO_UDP : IPPROTO_TCP, NULL, (uint16_t)(10000 + i / 2),
+				   "10.2.0.2", 80);
+		many[i].comment = "net lab: a forward with a comment of a realistic length";
+	}
+	/* The full rebuild carries them all, in messages under 64 KiB. */
+	rs.forwards = many;
+	rs.forwards_len = 5000;
+	b = nft_build_ruleset(&rs);
+	assert_non_null(b);
+	parse_batch(b, &p);
+	assert_int_equal(p.elems, 5000);
+	assert_true(p.elem_msgs >= 5000 / 192);
+	assert_true(p.largest_msg < 65536);
+	nft_batch_free(b);
+
+	b = nft_build_forwards("vswitch", &one, 1, true);
+	assert_non_null(b);
+	nft_batch_buffer(b, &size1);
+	assert_int_equal(nft_batch_msgs(b), 1);
+	assert_true(size1 < 512);
+	nft_batch_free(b);
+	free(many);
+}
+
+static void test_invalid_input_refused(void **state)
+{
+	struct nft_forward bad = make_fwd(IPPROTO_ICMP, NULL, 80, "10.1.2.5", 80);
+	struct nft_forward good = make_fwd(IPPROTO_TCP, NULL, 80, "10.1.2.5", 80);
+	struct nft_net net = make_net("lab", NFT_NET_NAT, "10.1.2.0", 24);
+	struct nft_ruleset rs = { .table = "vs witch" };
+
+	(void)state;
+	errno = 0;
+	assert_null(nft_build_ruleset(&rs));
+	assert_int_equal(errno, EINVAL);
+	assert_null(nft_build_ruleset(NULL));
+	assert_null(nft_build_forwards("vswitch", &bad, 1, true));
+	good.port = 0;
+	assert_null(nft_build_forwards("vswitch", &good, 1, true));
+	good.port = 80;
+	good.target.s_addr = 0;
+	assert_null(nft_build_forwards("vswitch", &good, 1, true));
+	assert_null(nft_build_forwards("", &good, 0, true));
+	net.ifname[0] = '\0';
+	rs.table = "vswitch";
+	rs.nets = &net;
+	rs.nets_len = 1;
+	assert_null(nft_build_ruleset(&rs));
+
+	assert_true(nft_table_name_valid("vswitch"));
+	assert_true(nft_table_name_valid("vswt_abc-1"));
+	assert_false(nft_table_name_valid("1abc"));
+	assert_false(nft_table_name_valid("a;b"));
+	assert_false(nft_table_name_valid("abcdefghijabcdefghijabcdefghijab"));
+}
+
+static void test_delete_table(void **state)
+{
+	struct nft_batch *b = nft_build_delete_table("vswitch");
+	struct parsed p;
+
+	(void)state;
+	assert_non_null(b);
+	parse_batch(b, &p);
+	assert_int_equal(p.tables, 1);
+	assert_int_equal(p.deltables, 1);
+	assert_int_equal(p.rules, 0);
+	nft_batch_free(b);
+}
+
+static void test_chain_conflicts(void **state)
+{
+	char text[512];
+
+	(void)state;
+	/* Docker's FORWARD chain (iptables-nft): policy drop at hook forward. */
+	assert_true(nft_chain_conflict("vswitch", NFPROTO_IPV4, "filter", "FORWARD",
+				       NF_INET_FORWARD, NF_DROP, text, sizeof(text)));
+	assert_non_null(strstr(text, "table ip filter, chain FORWARD (hook forward) has policy drop"));
+	assert_true(nft_chain_conflict("vswitch", NFPROTO_INET, "firewalld", "filter_FORWARD",
+				       NF_INET_FORWARD, NF_DROP, text, sizeof(text)));
+	/* Our own table, accepting chains, other hooks and IPv6-only tables are fine. */
+	assert_false(nft_chain_conflict("vswitch", NFPROTO_INET, "vswitch", "forward",
+					NF_INET_FORWARD, NF_DROP, text, sizeof(text)));
+	assert_false(nft_chain_conflict("vswitch", NFPROTO_IPV4, "filter", "FORWARD",
+					NF_INET_FORWARD, NF_ACCEPT, text, sizeof(text)));
+	assert_false(nft_chain_conflict("vswitch", NFPROTO_IPV4, "filter", "INPUT",
+					NF_INET_LOCAL_IN, NF_DROP, text, sizeof(text)));
+	assert_false(nft_chain_conflict("vswitch", NFPROTO_IPV6, "filter", "FORWARD",
+					NF_INET_FORWARD, NF_DROP, text, sizeof(text)));
+	/* A table named like ours in family ip is someone else's. */
+	assert_true(nft_chain_conflict("vswitch", NFPROTO_IPV4, "vswitch", "forward",
+				       NF_INET_FORWARD, NF_DROP, text, sizeof(text)));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ruleset_replaces_table_atomically),
+		cmocka_unit_test(test_nat_network_rules),
+		cmocka_unit_test(test_routed_and_isolated),
+		cmocka_unit_test(test_nat_networks_isolated_from_each_other),
+		cmocka_unit_test(test_forward_elements_layout),
+		cmocka_unit_test(test_forward_update_cost_is_constant),
+		cmocka_unit_test(test_invalid_input_refused),
+		cmocka_unit_test(test_delete_table),
+		cmocka_unit_test(test_chain_conflicts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
