@@ -17,7 +17,9 @@ const struct netctl_command netctl_commands[] = {
 	{
 		.id = NETCTL_NET_CREATE, .group = "net", .name = "create",
 		.method = "net.create",
-		.usage = "NAME --mode MODE [--subnet CIDR] [--gateway IP] [--mac-limit N] [--aging SEC] [--autostart]",
+		.usage = "NAME --mode nat|routed|isolated [--subnet CIDR] [--gateway IP]\n"
+			 "     [--dhcp-range FIRST-LAST | --no-dhcp] [--mac-limit N] [--aging SEC] [--autostart]\n"
+			 "NAME --mode bridged --bridge BR [--uplink IF] [--subnet CIDR] [--autostart]",
 		.brief_usage = "NAME --mode MODE [OPTIONS]",
 		.summary = "create a network",
 		.positionals = { { "NAME", "name", NETCTL_ARG_NET_NAME, false } },
@@ -28,6 +30,14 @@ const struct netctl_command netctl_commands[] = {
 			  "address range, e.g. 10.0.0.0/24", NULL, false },
 			{ "--gateway", "gateway", NETCTL_ARG_IP, "IP",
 			  "the host's address on the network", NULL, false },
+			{ "--dhcp-range", "dhcp_range", NETCTL_ARG_IP_RANGE, "FIRST-LAST",
+			  "addresses the built-in DHCP server hands out", NULL, false },
+			{ "--no-dhcp", "dhcp", NETCTL_ARG_NO_FLAG, NULL,
+			  "no built-in DHCP server (the default for bridged)", NULL, false },
+			{ "--bridge", "bridge", NETCTL_ARG_IFNAME, "BR",
+			  "bridged: the host bridge to join (created if missing)", NULL, false },
+			{ "--uplink", "uplink", NETCTL_ARG_IFNAME, "IF",
+			  "bridged: enslave this interface to the bridge", NULL, false },
 			{ "--mac-limit", "mac_limit", NETCTL_ARG_COUNT, "N",
 			  "most MAC addresses one port may use (default 1024)", NULL, false },
 			{ "--aging", "aging", NETCTL_ARG_COUNT, "SEC",
@@ -55,6 +65,18 @@ const struct netctl_command netctl_commands[] = {
 		.id = NETCTL_NET_INFO, .group = "net", .name = "info",
 		.method = "net.info", .usage = "NAME",
 		.summary = "show a network and its ports",
+		.positionals = { { "NAME", "name", NETCTL_ARG_NET_NAME, false } },
+	},
+	{
+		.id = NETCTL_NET_START, .group = "net", .name = "start",
+		.method = "net.start", .usage = "NAME",
+		.summary = "start a stopped network",
+		.positionals = { { "NAME", "name", NETCTL_ARG_NET_NAME, false } },
+	},
+	{
+		.id = NETCTL_NET_STOP, .group = "net", .name = "stop",
+		.method = "net.stop", .usage = "NAME",
+		.summary = "stop a network, keeping its definition",
 		.positionals = { { "NAME", "name", NETCTL_ARG_NET_NAME, false } },
 	},
 	{
@@ -112,6 +134,33 @@ const struct netctl_command netctl_commands[] = {
 			{ "NET", "net", NETCTL_ARG_NET_NAME, true },
 			{ "PORT", "port", NETCTL_ARG_PORT_NAME, true },
 		},
+	},
+	{
+		.id = NETCTL_FORWARD_ADD, .group = "forward", .name = "add",
+		.method = "forward.add", .usage = "NET tcp|udp [ADDR:]PORT[-PORT] TARGET[:PORT]",
+		.summary = "forward a host port to a guest (TARGET: port name, VM name or IP)",
+		.positionals = {
+			{ "NET", "net", NETCTL_ARG_NET_NAME, false },
+			{ "PROTO", "proto", NETCTL_ARG_PROTO, false },
+			{ "PORT", "host", NETCTL_ARG_HOST_PORT, false },
+			{ "TARGET", "target", NETCTL_ARG_TARGET, false },
+		},
+	},
+	{
+		.id = NETCTL_FORWARD_DEL, .group = "forward", .name = "del",
+		.method = "forward.del", .usage = "NET tcp|udp [ADDR:]PORT",
+		.summary = "remove a port forward",
+		.positionals = {
+			{ "NET", "net", NETCTL_ARG_NET_NAME, false },
+			{ "PROTO", "proto", NETCTL_ARG_PROTO, false },
+			{ "PORT", "host", NETCTL_ARG_HOST_PORT, false },
+		},
+	},
+	{
+		.id = NETCTL_FORWARD_LIST, .group = "forward", .name = "list",
+		.method = "forward.list", .usage = "[NET]",
+		.summary = "list port forwards of NET or of all networks",
+		.positionals = { { "NET", "net", NETCTL_ARG_NET_NAME, true } },
 	},
 	{
 		.id = NETCTL_LIST_COMMANDS, .group = NULL, .name = "list-commands",
@@ -304,6 +353,82 @@ bool netctl_cidr_valid(const char *text)
 	if (inet_pton(AF_INET6, address, &addr6) == 1)
 		return netctl_parse_count(slash + 1, 0, 128, &prefix) == 0;
 	return false;
+}
+
+/* A port 1-65535 spanning @len characters of @text. */
+static bool port_text_valid(const char *text, size_t len)
+{
+	char buf[8];
+	uint32_t value;
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return netctl_parse_count(buf, 1, 65535, &value) == 0;
+}
+
+static bool ipv4_text_valid(const char *text, size_t len)
+{
+	struct in_addr addr;
+	char buf[INET_ADDRSTRLEN];
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET, buf, &addr) == 1;
+}
+
+/**
+ * netctl_host_port_valid() - check "[ADDR:]PORT[-PORT]"
+ * @text:	as typed
+ *
+ * Return: true for an optional IPv4 address and a port or an ascending range.
+ */
+bool netctl_host_port_valid(const char *text)
+{
+	const char *colon = strrchr(text, ':');
+	const char *ports = colon ? colon + 1 : text;
+	const char *dash = strchr(ports, '-');
+	uint32_t first, last;
+	char buf[8];
+
+	if (colon && !ipv4_text_valid(text, (size_t)(colon - text)))
+		return false;
+	if (!dash)
+		return port_text_valid(ports, strlen(ports));
+	if (!port_text_valid(ports, (size_t)(dash - ports)) || !port_text_valid(dash + 1, strlen(dash + 1)))
+		return false;
+	snprintf(buf, sizeof(buf), "%.*s", (int)(dash - ports), ports);
+	netctl_parse_count(buf, 1, 65535, &first);
+	netctl_parse_count(dash + 1, 1, 65535, &last);
+	return first <= last;
+}
+
+/**
+ * netctl_target_valid() - check "TARGET[:PORT]"
+ * @text:	as typed
+ *
+ * Return: true for an IPv4 address or a name of [A-Za-z0-9_.-] (1-63
+ * characters), optionally followed by ":PORT".
+ */
+bool netctl_target_valid(const char *text)
+{
+	const char *colon = strrchr(text, ':');
+	size_t len = colon ? (size_t)(colon - text) : strlen(text);
+
+	if (colon && !port_text_valid(colon + 1, strlen(colon + 1)))
+		return false;
+	if (len == 0 || len > 63)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (!(isascii(c) && isalnum(c)) && c != '_' && c != '.' && c != '-')
+			return false;
+	}
+	return true;
 }
 
 /**
@@ -559,6 +684,42 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 		return json_string(text);
 	case NETCTL_ARG_FLAG:
 		return json_true();
+	case NETCTL_ARG_NO_FLAG:
+		return json_false();
+	case NETCTL_ARG_IP_RANGE: {
+		const char *dash = strchr(text, '-');
+
+		if (!dash || !ipv4_text_valid(text, (size_t)(dash - text)) ||
+		    !ipv4_text_valid(dash + 1, strlen(dash + 1))) {
+			set_error(err, err_size,
+				  "invalid range '%s' for %s: expected FIRST-LAST, e.g. 10.0.0.100-10.0.0.200",
+				  text, what);
+			return NULL;
+		}
+		return json_string(text);
+	}
+	case NETCTL_ARG_PROTO:
+		if (strcmp(text, "tcp") && strcmp(text, "udp")) {
+			set_error(err, err_size, "invalid protocol '%s': expected tcp or udp", text);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_HOST_PORT:
+		if (!netctl_host_port_valid(text)) {
+			set_error(err, err_size,
+				  "invalid host port '%s': expected [ADDR:]PORT[-PORT], e.g. 8080 or 192.0.2.1:8000-8009",
+				  text);
+			return NULL;
+		}
+		return json_string(text);
+	case NETCTL_ARG_TARGET:
+		if (!netctl_target_valid(text)) {
+			set_error(err, err_size,
+				  "invalid target '%s': expected a port name, VM name or IPv4 address, with an optional :PORT",
+				  text);
+			return NULL;
+		}
+		return json_string(text);
 	}
 	set_error(err, err_size, "internal error: unknown argument kind");
 	return NULL;
@@ -674,7 +835,7 @@ static int parse_command_args(const struct netctl_command *cmd, int argc,
 				set_error(err, err_size, "option '%s' given more than once", opt->name);
 				goto fail;
 			}
-			if (opt->kind == NETCTL_ARG_FLAG) {
+			if (opt->kind == NETCTL_ARG_FLAG || opt->kind == NETCTL_ARG_NO_FLAG) {
 				if (equals) {
 					set_error(err, err_size, "option '%s' takes no value", opt->name);
 					goto fail;

@@ -24,11 +24,16 @@ enum netctl_command_id {
 	NETCTL_NET_DESTROY,
 	NETCTL_NET_LIST,
 	NETCTL_NET_INFO,
+	NETCTL_NET_START,
+	NETCTL_NET_STOP,
 	NETCTL_PORT_ADD,
 	NETCTL_PORT_DEL,
 	NETCTL_PORT_LIST,
 	NETCTL_FDB,
 	NETCTL_STATS,
+	NETCTL_FORWARD_ADD,
+	NETCTL_FORWARD_DEL,
+	NETCTL_FORWARD_LIST,
 	NETCTL_LIST_COMMANDS,
 };
 
@@ -46,6 +51,11 @@ enum netctl_arg_kind {
 	NETCTL_ARG_IFNAME,	/* Linux interface name -> string */
 	NETCTL_ARG_NETNS,	/* netns name or absolute path -> string */
 	NETCTL_ARG_FLAG,	/* no value -> true */
+	NETCTL_ARG_NO_FLAG,	/* no value -> false (--no-dhcp) */
+	NETCTL_ARG_IP_RANGE,	/* FIRST-LAST IPv4 addresses -> string */
+	NETCTL_ARG_PROTO,	/* tcp|udp -> string */
+	NETCTL_ARG_HOST_PORT,	/* [ADDR:]PORT[-PORT] -> string */
+	NETCTL_ARG_TARGET,	/* TARGET[:PORT], TARGET a name or IPv4 address -> string */
 };
 
 struct netctl_option {
@@ -65,8 +75,8 @@ struct netctl_positional {
 	bool optional;		/* optional ones come last */
 };
 
-#define NETCTL_MAX_POSITIONALS	3
-#define NETCTL_MAX_OPTIONS	8
+#define NETCTL_MAX_POSITIONALS	4
+#define NETCTL_MAX_OPTIONS	12
 
 struct netctl_command {
 	enum netctl_command_id id;
@@ -167,6 +177,12 @@ bool netctl_ip_valid(const char *text);
 
 /** netctl_cidr_valid() - ADDRESS/PREFIX, IPv4 (0-32) or IPv6 (0-128) */
 bool netctl_cidr_valid(const char *text);
+
+/** netctl_host_port_valid() - "[ADDR:]PORT[-PORT]": IPv4 ADDR, ports 1-65535 in order */
+bool netctl_host_port_valid(const char *text);
+
+/** netctl_target_valid() - "TARGET[:PORT]": TARGET an IPv4 address or a name of [A-Za-z0-9_.-] */
+bool netctl_target_valid(const char *text);
 
 /**
  * netctl_parse_count() - parse a whole decimal number in [@min, @max]

@@ -160,6 +160,15 @@ static int run(const struct netctl_invocation *inv)
 	}
 	free(errmsg);
 
+	/* Remarks that did not stop the command (a drop policy elsewhere, a busy port). */
+	if (!inv->json && json_is_array(json_object_get(result, "warnings"))) {
+		const json_t *warning;
+		size_t i;
+
+		json_array_foreach(json_object_get(result, "warnings"), i, warning)
+			if (json_is_string(warning))
+				error_line("warning: %s", json_string_value(warning));
+	}
 	if (inv->json) {
 		status = print_json(result);
 	} else if (netctl_print_result(inv->command, inv->params, result, stdout,

@@ -468,6 +468,36 @@ static const char *object_name(const json_t *result, const json_t *params,
 	return name ? name : json_string_value(json_object_get(params, param_key));
 }
 
+static int print_forward_list(const json_t *result, FILE *out, char *err, size_t err_size)
+{
+	static const char *const headers[] = { "NET", "PROTO", "HOST", "TARGET", "ADDRESS", NULL };
+	struct table *table;
+	json_t **forwards;
+	size_t count;
+	int ret;
+
+	ret = sorted_objects(result, "forwards", "net", "port", &forwards, &count, err, err_size);
+	if (ret < 0)
+		return ret;
+	ret = new_table(&table, headers, err, err_size);
+	for (size_t i = 0; i < count && !ret; i++) {
+		const char *cells[] = {
+			json_string_value(json_object_get(forwards[i], "net")),
+			json_string_value(json_object_get(forwards[i], "proto")),
+			json_string_value(json_object_get(forwards[i], "host")),
+			json_string_value(json_object_get(forwards[i], "target")),
+			json_string_value(json_object_get(forwards[i], "address")),
+		};
+
+		ret = add_row(table, cells, err, err_size);
+	}
+	if (!ret)
+		table_print(table, out);
+	table_free(table);
+	free(forwards);
+	return ret;
+}
+
 static void print_port_added(const json_t *params, const json_t *result, FILE *out)
 {
 	const char *net = object_name(result, params, "net", "net");
@@ -507,6 +537,32 @@ int netctl_print_result(const struct netctl_command *cmd, const json_t *params,
 		return print_net_list(result, out, err, err_size);
 	case NETCTL_NET_INFO:
 		return print_net_info(result, out, err, err_size);
+	case NETCTL_NET_START:
+		fprintf(out, "network %s started\n", object_name(result, params, "name", "name"));
+		return 0;
+	case NETCTL_NET_STOP:
+		fprintf(out, "network %s stopped\n", object_name(result, params, "name", "name"));
+		return 0;
+	case NETCTL_FORWARD_ADD: {
+		const char *target = json_string_value(json_object_get(result, "target"));
+		const char *address = json_string_value(json_object_get(result, "address"));
+
+		fprintf(out, "forward %s %s -> %s%s%s%s added to network %s\n",
+			json_string_value(json_object_get(params, "proto")),
+			object_name(result, params, "host", "host"),
+			target ? target : json_string_value(json_object_get(params, "target")),
+			address ? " (" : "", address ? address : "", address ? ")" : "",
+			json_string_value(json_object_get(params, "net")));
+		return 0;
+	}
+	case NETCTL_FORWARD_DEL:
+		fprintf(out, "forward %s %s removed from network %s\n",
+			json_string_value(json_object_get(params, "proto")),
+			json_string_value(json_object_get(params, "host")),
+			json_string_value(json_object_get(params, "net")));
+		return 0;
+	case NETCTL_FORWARD_LIST:
+		return print_forward_list(result, out, err, err_size);
 	case NETCTL_PORT_ADD:
 		print_port_added(params, result, out);
 		return 0;

@@ -10,6 +10,9 @@
 
 #include "commands.h"
 #include "datapath.h"
+#include "forward.h"
+#include "fw.h"
+#include "net_modes.h"
 #include "loop.h"
 #include "network.h"
 
@@ -61,6 +64,22 @@ static int need_port(json_t *params, struct network **netp, struct port **portp,
 	return 0;
 }
 
+/*
+ * Warnings for the user about @net's host side: another nftables table that
+ * would drop what this network forwards (Docker's FORWARD policy).
+ */
+static void add_fw_warnings(const struct network *net, json_t *obj)
+{
+	json_t *warnings;
+
+	if (!obj || !net->active || !net_is_l3(net))
+		return;
+	warnings = json_array();
+	if (fw_conflicts(warnings) > 0)
+		json_object_set(obj, "warnings", warnings);
+	json_decref(warnings);
+}
+
 static int cmd_net_create(struct ctl_request *req, json_t **result, char *err, size_t err_size)
 {
 	struct network *net;
@@ -69,6 +88,34 @@ static int cmd_net_create(struct ctl_request *req, json_t **result, char *err, s
 
 	if (!ret)
 		ret = net_create(req->params, true, &net, err, err_size);
+	if (!ret) {
+		*result = net_to_json(net, false);
+		add_fw_warnings(net, *result);
+	}
+	return ret;
+}
+
+static int cmd_net_start(struct ctl_request *req, json_t **result, char *err, size_t err_size)
+{
+	struct network *net;
+	int ret = need_network(req->params, "name", &net, err, err_size);
+
+	if (!ret)
+		ret = net_start(net, err, err_size);
+	if (!ret) {
+		*result = net_to_json(net, false);
+		add_fw_warnings(net, *result);
+	}
+	return ret;
+}
+
+static int cmd_net_stop(struct ctl_request *req, json_t **result, char *err, size_t err_size)
+{
+	struct network *net;
+	int ret = need_network(req->params, "name", &net, err, err_size);
+
+	if (!ret)
+		ret = net_stop(net, err, err_size);
 	if (!ret)
 		*result = net_to_json(net, false);
 	return ret;
@@ -113,6 +160,7 @@ static int cmd_net_info(struct ctl_request *req, json_t **result, char *err, siz
 	json_object_set(obj, "port_count", json_object_get(obj, "ports"));
 	json_object_set(obj, "ports", json_object_get(obj, "port_list"));
 	json_object_del(obj, "port_list");
+	add_fw_warnings(net, obj);
 	*result = obj;
 	return 0;
 }
@@ -143,7 +191,63 @@ static int cmd_port_del(struct ctl_request *req, json_t **result, char *err, siz
 	(void)result;
 	if (ret)
 		return ret;
+	if (port->role) {
+		snprintf(err, err_size, "port '%s' is the %s of network '%s'; it goes away with the network",
+			 port->name, port->role, net->name);
+		return -EPERM;
+	}
 	net_port_del(net, port, true);
+	return 0;
+}
+
+static int cmd_forward_add(struct ctl_request *req, json_t **result, char *err, size_t err_size)
+{
+	json_t *warnings, *added = NULL;
+	struct network *net;
+	int ret = need_network(req->params, "net", &net, err, err_size);
+
+	if (ret)
+		return ret;
+	warnings = json_array();
+	ret = forward_add(net, req->params, true, warnings, &added, err, err_size);
+	if (!ret) {
+		if (json_array_size(warnings))
+			json_object_set(added, "warnings", warnings);
+		*result = added;
+	}
+	json_decref(warnings);
+	return ret;
+}
+
+static int cmd_forward_del(struct ctl_request *req, json_t **result, char *err, size_t err_size)
+{
+	struct network *net;
+	int ret = need_network(req->params, "net", &net, err, err_size);
+
+	(void)result;
+	return ret ? ret : forward_del(net, req->params, err, err_size);
+}
+
+static int cmd_forward_list(struct ctl_request *req, json_t **result, char *err, size_t err_size)
+{
+	struct network *net, *only = NULL;
+	json_t *list;
+	size_t i;
+
+	if (json_object_get(req->params, "net")) {
+		int ret = need_network(req->params, "net", &only, err, err_size);
+
+		if (ret)
+			return ret;
+	}
+	list = json_array();
+	for (net = net_first(); net; net = net->next) {
+		if (only && net != only)
+			continue;
+		for (i = 0; i < net->nforwards; i++)
+			json_array_append_new(list, forward_to_json(net, &net->forwards[i]));
+	}
+	*result = json_pack("{s:o}", "forwards", list);
 	return 0;
 }
 
@@ -246,7 +350,10 @@ static int cmd_fdb_show(struct ctl_request *req, json_t **result, char *err, siz
 }
 
 const struct ctl_command vswitchd_commands[] = {
-	{ "net.create", "name mode [subnet gateway mac_limit aging autostart]", true, cmd_net_create, NULL },
+	{ "net.create", "name mode [subnet gateway dhcp dhcp_range bridge uplink mac_limit aging autostart]",
+	  true, cmd_net_create, NULL },
+	{ "net.start", "name", true, cmd_net_start, NULL },
+	{ "net.stop", "name", true, cmd_net_stop, NULL },
 	{ "net.destroy", "name [force]", true, cmd_net_destroy, NULL },
 	{ "net.list", "", false, cmd_net_list, NULL },
 	{ "net.info", "name", false, cmd_net_info, NULL },
@@ -254,6 +361,9 @@ const struct ctl_command vswitchd_commands[] = {
 	{ "port.del", "net name", true, cmd_port_del, NULL },
 	{ "port.list", "[net]", false, cmd_port_list, NULL },
 	{ "fdb.show", "net", false, cmd_fdb_show, NULL },
+	{ "forward.add", "net proto host target", true, cmd_forward_add, NULL },
+	{ "forward.del", "net proto host", true, cmd_forward_del, NULL },
+	{ "forward.list", "[net]", false, cmd_forward_list, NULL },
 	{ "stats", "[net [port]]", false, cmd_stats, NULL },
 	{ NULL, NULL, false, NULL, NULL },
 };

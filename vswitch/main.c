@@ -25,6 +25,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "datapath.h"
+#include "fw.h"
 #include "log.h"
 #include "loop.h"
 #include "network.h"
@@ -62,6 +63,7 @@ static void usage(FILE *out)
 		"      --run-dir DIR       control socket, pid file, log (default /run/vswitch)\n"
 		"      --log-level LEVEL   err, warn, info (default) or debug\n"
 		"      --pmd-cpu N         busy-poll the datapath on CPU N (default: interrupt-driven)\n"
+		"      --nft-table NAME    the nftables table (family inet) vswitchd owns (default vswitch)\n"
 		"  -h, --help              this text\n\n"
 		"Control it with netctl; the socket is RUN_DIR/vswitchd.sock.\n");
 }
@@ -74,6 +76,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{ "run-dir", required_argument, NULL, 'r' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "pmd-cpu", required_argument, NULL, 'p' },
+		{ "nft-table", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -108,6 +111,13 @@ static int parse_options(int argc, char **argv, struct options *opt)
 				return -1;
 			}
 			opt->pmd_cpu = (int)cpu;
+			break;
+		case 't':
+			if (fw_set_table(optarg)) {
+				fprintf(stderr, "vswitchd: invalid --nft-table '%s' (1-31 of A-Z a-z 0-9 _ -, starting with a letter)\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'h':
 			usage(stdout);

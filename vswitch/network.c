@@ -20,7 +20,10 @@
 #include <unistd.h>
 
 #include "datapath.h"
+#include "forward.h"
+#include "fw.h"
 #include "log.h"
+#include "net_modes.h"
 #include "network.h"
 
 static struct network *networks;
@@ -36,12 +39,13 @@ static int isolated_start(struct network *net, char *err, size_t err_size)
 	return 0;
 }
 
-static const struct net_mode net_modes[] = {
-	{ .name = "isolated", .start = isolated_start },
+static const struct net_mode net_mode_isolated = {
+	.name = "isolated", .start = isolated_start,
 };
 
-/* Modes the design names but that are not built yet, for a clear error. */
-static const char *const net_modes_planned[] = { "nat", "routed", "bridged" };
+static const struct net_mode *const net_modes[] = {
+	&net_mode_isolated, &net_mode_nat, &net_mode_routed, &net_mode_bridged,
+};
 
 void net_set_state_dir(const char *dir)
 {
@@ -223,19 +227,9 @@ static const struct net_mode *net_mode_find(const char *name)
 	size_t i;
 
 	for (i = 0; i < sizeof(net_modes) / sizeof(net_modes[0]); i++)
-		if (!strcmp(net_modes[i].name, name))
-			return &net_modes[i];
+		if (!strcmp(net_modes[i]->name, name))
+			return net_modes[i];
 	return NULL;
-}
-
-static bool net_mode_planned(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(net_modes_planned) / sizeof(net_modes_planned[0]); i++)
-		if (!strcmp(net_modes_planned[i], name))
-			return true;
-	return false;
 }
 
 /* Read an optional positive integer parameter. Return: 0, or -EINVAL with @err set. */
@@ -347,10 +341,12 @@ int net_save(const struct network *net)
 		return ret;
 	ports = json_array();
 	for (i = 0; i < NET_MAX_PORTS; i++)
-		if (net->ports[i])
+		if (net->ports[i] && !net->ports[i]->role)
 			json_array_append(ports, net->ports[i]->params);
 	json_array_extend(ports, net->failed_ports);
-	doc = json_pack("{s:i, s:O, s:o}", "version", 1, "network", net->params, "ports", ports);
+	/* "active": false only after net stop; a missing key (older files) means running. */
+	doc = json_pack("{s:i, s:O, s:o, s:b}", "version", 1, "network", net->params, "ports", ports,
+			"active", net->active);
 	if (!doc)
 		return -ENOMEM;
 	text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -374,8 +370,12 @@ static void net_unlink(const struct network *net)
 		log_warn("network %s: cannot remove %s: %s", net->name, path, strerror(errno));
 }
 
-int net_create(json_t *params, bool persist, struct network **netp,
-	       char *err, size_t err_size)
+/*
+ * Create network @params and, with @start, start it; without, it is only
+ * defined (stopped with net stop, or failing to start at load).
+ */
+static int net_define(json_t *params, bool persist, bool start, const char *source,
+		      struct network **netp, char *err, size_t err_size)
 {
 	const char *name = json_string_value(json_object_get(params, "name"));
 	const char *mode_name = json_string_value(json_object_get(params, "mode"));
@@ -397,10 +397,7 @@ int net_create(json_t *params, bool persist, struct network **netp,
 		mode_name = "isolated";
 	mode = net_mode_find(mode_name);
 	if (!mode) {
-		if (net_mode_planned(mode_name))
-			snprintf(err, err_size, "mode '%s' is not supported yet (available: isolated)", mode_name);
-		else
-			snprintf(err, err_size, "unknown mode '%s' (nat, routed, isolated or bridged)", mode_name);
+		snprintf(err, err_size, "unknown mode '%s' (nat, routed, isolated or bridged)", mode_name);
 		return -EINVAL;
 	}
 
@@ -439,32 +436,44 @@ int net_create(json_t *params, bool persist, struct network **netp,
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = mode->start(net, err, err_size);
-	if (ret)
-		goto err_free;
+	forward_restore(net, source);
+	if (start) {
+		ret = mode->start(net, err, err_size);
+		if (ret)
+			goto err_free;
+		net->active = true;
+	}
 	if (persist) {
 		ret = net_save(net);
 		if (ret) {
 			snprintf(err, err_size, "cannot save network definition under %s: %s",
 				 state_dir, strerror(-ret));
-			if (mode->stop)
+			if (net->active && mode->stop)
 				mode->stop(net);
 			goto err_free;
 		}
 	}
 	net->next = networks;
 	networks = net;
-	log_info("network %s: created (mode %s)", net->name, mode_name);
+	log_info("network %s: %s (mode %s)", net->name, start ? "created" : "defined, not started",
+		 mode_name);
 	if (netp)
 		*netp = net;
 	return 0;
 
 err_free:
+	forward_free_all(net);
 	fdb_free(net->fdb);
 	json_decref(net->params);
 	json_decref(net->failed_ports);
 	free(net);
 	return ret;
+}
+
+int net_create(json_t *params, bool persist, struct network **netp,
+	       char *err, size_t err_size)
+{
+	return net_define(params, persist, true, "request", netp, err, err_size);
 }
 
 struct port *net_port_find(struct network *net, const char *name)
@@ -536,6 +545,19 @@ int net_port_add(struct network *net, json_t *params, bool persist,
 		snprintf(err, err_size, "network '%s' has the maximum of %d ports", net->name, NET_MAX_PORTS);
 		return -ENOSPC;
 	}
+	if (!net->active) {
+		snprintf(err, err_size, "network '%s' is stopped (net start %s first)", net->name, net->name);
+		return -ENETDOWN;
+	}
+	if (cls == &tap_port_class) {
+		const char *ifname = json_string_value(json_object_get(params, "ifname"));
+
+		if (!strncmp(ifname ? ifname : name, NET_GATEWAY_PREFIX, strlen(NET_GATEWAY_PREFIX))) {
+			snprintf(err, err_size, "interface names starting with '%s' belong to network gateways",
+				 NET_GATEWAY_PREFIX);
+			return -EINVAL;
+		}
+	}
 	saved = json_deep_copy(params);
 	if (!saved)
 		return -ENOMEM;
@@ -559,6 +581,8 @@ int net_port_add(struct network *net, json_t *params, bool persist,
 void net_port_del(struct network *net, struct port *port, bool persist)
 {
 	log_info("port %s/%s: removed", net->name, port->name);
+	if (port == net->gateway)
+		net->gateway = NULL;
 	dp_pause();
 	dp_port_detach(port);
 	net->ports[port->id] = NULL;
@@ -580,8 +604,9 @@ static void net_free(struct network *net)
 	for (i = 0; i < NET_MAX_PORTS; i++)
 		if (net->ports[i])
 			net_port_del(net, net->ports[i], false);
-	if (net->mode->stop)
+	if (net->active && net->mode->stop)
 		net->mode->stop(net);
+	forward_free_all(net);
 	fdb_free(net->fdb);
 	json_decref(net->params);
 	json_decref(net->failed_ports);
@@ -602,9 +627,12 @@ static void net_unlink_list(struct network *net)
 
 int net_destroy(struct network *net, bool force, char *err, size_t err_size)
 {
-	if (net->nports && !force) {
+	/* The gateway is the network's own; it goes with it. */
+	unsigned int user_ports = net->nports - (net->gateway ? 1 : 0);
+
+	if (user_ports && !force) {
 		snprintf(err, err_size, "network '%s' still has %u port%s (delete them or use --force)",
-			 net->name, net->nports, net->nports == 1 ? "" : "s");
+			 net->name, user_ports, user_ports == 1 ? "" : "s");
 		return -EBUSY;
 	}
 	net_unlink_list(net);
@@ -616,12 +644,75 @@ int net_destroy(struct network *net, bool force, char *err, size_t err_size)
 
 void net_shutdown(void)
 {
+	/* One table removal at the end instead of a rebuild per network. */
+	fw_hold(true);
 	while (networks) {
 		struct network *net = networks;
 
 		networks = net->next;
 		net_free(net);
 	}
+	fw_hold(false);
+	fw_remove();
+}
+
+int net_start(struct network *net, char *err, size_t err_size)
+{
+	json_t *pending, *pdef;
+	size_t i;
+	int ret;
+
+	if (net->active) {
+		snprintf(err, err_size, "network '%s' is already running", net->name);
+		return -EALREADY;
+	}
+	ret = net->mode->start(net, err, err_size);
+	if (ret)
+		return ret;
+	net->active = true;
+	net->start_error[0] = '\0';
+	/* Bring back the ports net_stop() kept, and retry any that failed before. */
+	pending = net->failed_ports;
+	net->failed_ports = json_array();
+	json_array_foreach(pending, i, pdef) {
+		char perr[256] = "";
+
+		if (net_port_add(net, pdef, false, NULL, perr, sizeof(perr))) {
+			log_err("network %s: port %zu: %s; its definition is kept", net->name, i, perr);
+			json_array_append(net->failed_ports, pdef);
+		}
+	}
+	json_decref(pending);
+	if (net_save(net))
+		log_warn("network %s: started but the definition could not be saved", net->name);
+	log_info("network %s: started", net->name);
+	return 0;
+}
+
+int net_stop(struct network *net, char *err, size_t err_size)
+{
+	unsigned int i;
+
+	if (!net->active) {
+		snprintf(err, err_size, "network '%s' is not running", net->name);
+		return -EALREADY;
+	}
+	/* Ports go, their definitions stay for net_start(). */
+	for (i = 0; i < NET_MAX_PORTS; i++) {
+		struct port *port = net->ports[i];
+
+		if (!port || port->role)
+			continue;
+		json_array_append(net->failed_ports, port->params);
+		net_port_del(net, port, false);
+	}
+	if (net->mode->stop)
+		net->mode->stop(net);
+	net->active = false;
+	if (net_save(net))
+		log_warn("network %s: stopped but the definition could not be saved", net->name);
+	log_info("network %s: stopped", net->name);
+	return 0;
 }
 
 json_t *net_to_json(const struct network *net, bool with_ports)
@@ -631,7 +722,8 @@ json_t *net_to_json(const struct network *net, bool with_ports)
 
 	dp_pause();
 	obj = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:i}",
-			"name", net->name, "mode", net->mode->name, "state", "active",
+			"name", net->name, "mode", net->mode->name,
+			"state", net->active ? "active" : "inactive",
 			"ports", (json_int_t)net->nports, "mac_limit", (json_int_t)net->mac_limit,
 			"aging", (json_int_t)net->aging, "autostart", net->autostart,
 			"fdb_entries", (json_int_t)fdb_count(net->fdb));
@@ -652,6 +744,18 @@ json_t *net_to_json(const struct network *net, bool with_ports)
 			json_object_set_new(obj, "lease_time", json_integer(net->ip.lease_time));
 		}
 	}
+	if (obj && net->gateway) {
+		char ifname[IFNAMSIZ];
+
+		net_gateway_ifname(net->name, ifname);
+		json_object_set_new(obj, "interface", json_string(ifname));
+	}
+	if (obj && net_is_l3(net))
+		json_object_set_new(obj, "forwards", json_integer((json_int_t)net->nforwards));
+	if (obj && net->start_error[0])
+		json_object_set_new(obj, "error", json_string(net->start_error));
+	if (obj)
+		net_bridge_describe(net, obj);
 	if (obj && with_ports) {
 		ports = json_array();
 		for (i = 0; i < NET_MAX_PORTS; i++)
@@ -668,8 +772,9 @@ static int net_load_file(const char *path)
 {
 	char err[256] = "";
 	json_error_t jerr;
-	json_t *doc, *netdef, *ports, *pdef;
-	struct network *net;
+	json_t *doc, *netdef, *ports, *pdef, *active, *autostart;
+	struct network *net = NULL;
+	bool start;
 	size_t i;
 	int ret;
 
@@ -686,15 +791,35 @@ static int net_load_file(const char *path)
 		json_decref(doc);
 		return -EINVAL;
 	}
-	ret = net_create(netdef, false, &net, err, sizeof(err));
-	if (ret) {
+	/* Everything that was running comes back; a network stopped with net stop stays stopped. */
+	active = json_object_get(doc, "active");
+	autostart = json_object_get(netdef, "autostart");
+	start = !json_is_false(active) || json_is_true(autostart);
+	ret = net_define(netdef, false, start, path, &net, err, sizeof(err));
+	if (ret && start && ret != -EINVAL && ret != -ENOMEM) {
+		/* Defined but not running is better than gone: `net list` shows why. */
+		char again[256] = "";
+
+		log_err("%s: %s; network defined but not started", path, err);
+		if (net_define(netdef, false, false, path, &net, again, sizeof(again)) == 0)
+			snprintf(net->start_error, sizeof(net->start_error), "%s", err);
+		else
+			net = NULL;
+		start = false;
+	} else if (ret) {
 		log_err("%s: %s; network not started", path, err);
+	}
+	if (!net || ret == -EINVAL || ret == -ENOMEM) {
 		json_decref(doc);
-		return ret;
+		return ret ? ret : -EINVAL;
 	}
 	json_array_foreach(ports, i, pdef) {
 		if (!json_is_object(pdef)) {
 			log_err("%s: port entry %zu is not an object; skipped", path, i);
+			continue;
+		}
+		if (!net->active) {
+			json_array_append(net->failed_ports, pdef);
 			continue;
 		}
 		err[0] = '\0';
@@ -730,6 +855,13 @@ int net_load_all(void)
 			started++;
 	}
 	closedir(d);
+	/* Replaces what a crashed run left in nftables even when no network needs rules now. */
+	{
+		char err[256];
+
+		if (fw_apply(NULL, NULL, err, sizeof(err)))
+			log_err("nftables: %s", err);
+	}
 	return started;
 }
 

@@ -19,6 +19,7 @@
 #define NET_MAX_PORTS	256
 
 struct network;
+struct forward;
 
 /*
  * What a mode does to the host when a network starts and stops. isolated
@@ -79,6 +80,15 @@ struct network {
 	 */
 	json_t *failed_ports;
 
+	/* Host side, set up by the mode while the network runs (net_modes.h). */
+	bool active;			/* running; false: defined only (net stop) */
+	char start_error[160];		/* why it did not start at load, or "" */
+	struct port *gateway;		/* internal port into the host stack, or NULL */
+	void *mode_state;		/* private to the mode */
+	struct forward *forwards;	/* port forwards (forward.c) */
+	size_t nforwards;
+	size_t forwards_size;		/* allocated entries */
+
 	struct network *next;
 };
 
@@ -114,6 +124,20 @@ int net_create(json_t *params, bool persist, struct network **netp,
  * @force:	also delete its ports; otherwise -EBUSY while it has ports
  */
 int net_destroy(struct network *net, bool force, char *err, size_t err_size);
+
+/**
+ * net_start() - start a defined, inactive network: the mode's host plumbing,
+ * then its ports (a port that cannot be recreated keeps its definition).
+ * Return: 0 or negative errno with @err set.
+ */
+int net_start(struct network *net, char *err, size_t err_size);
+
+/**
+ * net_stop() - stop a running network: its ports go (their definitions stay),
+ * then the mode's host plumbing. It stays stopped across restarts until
+ * net_start(), unless it is autostart. Return: 0 or negative errno.
+ */
+int net_stop(struct network *net, char *err, size_t err_size);
 
 /** net_shutdown() - stop every network without touching definitions (daemon exit). */
 void net_shutdown(void);

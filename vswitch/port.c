@@ -57,7 +57,8 @@ json_t *port_to_json(const struct port *port)
 			  "tx_bytes", (json_int_t)port->stats.tx_bytes,
 			  "drops", drops);
 	obj = json_pack("{s:s, s:s, s:s, s:s, s:o}",
-			"name", port->name, "net", port->net->name, "type", port->cls->type,
+			"name", port->name, "net", port->net->name,
+			"type", port->role ? port->role : port->cls->type,
 			"state", port_state_name(port), "stats", stats);
 	if (!obj)
 		return NULL;

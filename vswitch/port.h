@@ -138,6 +138,12 @@ struct port {
 	uint16_t id;			/* slot in net->ports; the FDB's port id */
 	uint64_t uid;			/* unique for the daemon's life; services name ports by it */
 	json_t *params;			/* creation parameters, persisted as given */
+	/*
+	 * Internal ports (a network's gateway tap) name their role here:
+	 * "gateway" or "bridge". They are shown with that type, never saved
+	 * and not deletable with port.del; NULL for ports users add.
+	 */
+	const char *role;
 
 	/* Datapath view; changed only while the datapath is paused. */
 	bool up;			/* rx/tx allowed */

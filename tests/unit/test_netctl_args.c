@@ -309,6 +309,37 @@ static void test_parse_other_commands(void **state)
 	assert_string_equal(inv.command->method, "list-commands");
 	netctl_invocation_clear(&inv);
 
+	assert_int_equal(PARSE(&inv, err, "forward", "add", "lab", "tcp", "192.0.2.1:8000-8009", "web:80"), 0);
+	assert_string_equal(inv.command->method, "forward.add");
+	assert_params(&inv, json_pack("{s:s, s:s, s:s, s:s}", "net", "lab", "proto", "tcp",
+				      "host", "192.0.2.1:8000-8009", "target", "web:80"));
+	netctl_invocation_clear(&inv);
+
+	assert_int_equal(PARSE(&inv, err, "forward", "del", "lab", "udp", "53"), 0);
+	assert_string_equal(inv.command->method, "forward.del");
+	assert_params(&inv, json_pack("{s:s, s:s, s:s}", "net", "lab", "proto", "udp", "host", "53"));
+	netctl_invocation_clear(&inv);
+
+	assert_int_equal(PARSE(&inv, err, "forward", "list"), 0);
+	assert_string_equal(inv.command->method, "forward.list");
+	netctl_invocation_clear(&inv);
+
+	assert_int_equal(PARSE(&inv, err, "net", "stop", "lab"), 0);
+	assert_string_equal(inv.command->method, "net.stop");
+	netctl_invocation_clear(&inv);
+
+	assert_int_equal(PARSE(&inv, err, "net", "create", "lan", "--mode", "bridged", "--bridge", "br0",
+			       "--uplink", "eth1", "--no-dhcp"), 0);
+	assert_params(&inv, json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", "lan", "mode", "bridged",
+				      "bridge", "br0", "uplink", "eth1", "dhcp", 0));
+	netctl_invocation_clear(&inv);
+
+	assert_int_equal(PARSE(&inv, err, "net", "create", "lab", "--mode", "nat", "--subnet", "10.0.0.0/24",
+			       "--dhcp-range", "10.0.0.100-10.0.0.200"), 0);
+	assert_params(&inv, json_pack("{s:s, s:s, s:s, s:s}", "name", "lab", "mode", "nat",
+				      "subnet", "10.0.0.0/24", "dhcp_range", "10.0.0.100-10.0.0.200"));
+	netctl_invocation_clear(&inv);
+
 	/* "--" ends options; names cannot start with "-" anyway, so this fails on the name. */
 	assert_int_equal(PARSE(&inv, err, "fdb", "--", "--json"), -EINVAL);
 	assert_non_null(strstr(err, "invalid network name '--json': it must not start with '-'"));
@@ -401,7 +432,18 @@ static void test_parse_errors(void **state)
 	} cases[] = {
 		{ { NULL }, "missing command" },
 		{ { "bogus" }, "unknown command 'bogus'" },
-		{ { "net" }, "missing net command: create, destroy, list or info" },
+		{ { "net" }, "missing net command: create, destroy, list, info, start or stop" },
+		{ { "forward" }, "missing forward command: add, del or list" },
+		{ { "forward", "add", "lab", "icmp", "80", "10.0.0.5" }, "invalid protocol 'icmp'" },
+		{ { "forward", "add", "lab", "tcp", "0", "10.0.0.5" }, "invalid host port '0'" },
+		{ { "forward", "add", "lab", "tcp", "90-80", "10.0.0.5" }, "invalid host port '90-80'" },
+		{ { "forward", "add", "lab", "tcp", "1.2.3:80", "10.0.0.5" }, "invalid host port '1.2.3:80'" },
+		{ { "forward", "add", "lab", "tcp", "80", "web:0" }, "invalid target 'web:0'" },
+		{ { "forward", "add", "lab", "tcp", "80", "a b" }, "invalid target 'a b'" },
+		{ { "forward", "add", "lab", "tcp", "80" }, "missing TARGET" },
+		{ { "net", "create", "lab", "--mode", "nat", "--dhcp-range", "10.0.0.5" },
+		  "invalid range '10.0.0.5' for --dhcp-range" },
+		{ { "net", "create", "lab", "--mode", "nat", "--no-dhcp=1" }, "option '--no-dhcp' takes no value" },
 		{ { "port" }, "missing port command: add, del or list" },
 		{ { "net", "bogus" }, "unknown net command 'bogus'" },
 		{ { "-x", "net", "list" }, "unknown option '-x'" },
