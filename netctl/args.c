@@ -44,6 +44,34 @@ const struct netctl_command netctl_commands[] = {
 			  "forget a MAC address unseen this long (default 300)", NULL, false },
 			{ "--autostart", "autostart", NETCTL_ARG_FLAG, NULL,
 			  "bring the network back when vswitchd starts", NULL, false },
+			{ "--lease-time", "lease_time", NETCTL_ARG_COUNT, "SEC",
+			  "DHCP lease time, 60 to 31536000 (default 3600)", NULL, false },
+		},
+	},
+	{
+		.id = NETCTL_DHCP_LEASES, .group = "dhcp", .name = "leases",
+		.method = "dhcp.leases", .usage = "NET",
+		.summary = "show the DHCP leases of NET (address, MAC, hostname, expiry)",
+		.positionals = { { "NET", "net", NETCTL_ARG_NET_NAME, false } },
+	},
+	{
+		.id = NETCTL_DHCP_HOST_ADD, .group = "dhcp", .name = "host add",
+		.method = "dhcp.host.add", .usage = "NET MAC IP [HOSTNAME]",
+		.summary = "give the client with MAC a fixed address (kept with the network)",
+		.positionals = {
+			{ "NET", "net", NETCTL_ARG_NET_NAME, false },
+			{ "MAC", "mac", NETCTL_ARG_MAC, false },
+			{ "IP", "ip", NETCTL_ARG_IP, false },
+			{ "HOSTNAME", "hostname", NETCTL_ARG_HOSTNAME, true },
+		},
+	},
+	{
+		.id = NETCTL_DHCP_HOST_DEL, .group = "dhcp", .name = "host del",
+		.method = "dhcp.host.del", .usage = "NET MAC",
+		.summary = "remove a fixed address",
+		.positionals = {
+			{ "NET", "net", NETCTL_ARG_NET_NAME, false },
+			{ "MAC", "mac", NETCTL_ARG_MAC, false },
 		},
 	},
 	{
@@ -684,6 +712,12 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 		return json_string(text);
 	case NETCTL_ARG_FLAG:
 		return json_true();
+	case NETCTL_ARG_HOSTNAME:
+		if (!*text || strlen(text) > 63 || strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(text)) {
+			set_error(err, err_size, "invalid hostname '%s': use 1-63 of A-Z a-z 0-9 . _ -", text);
+			return NULL;
+		}
+		return json_string(text);
 	case NETCTL_ARG_NO_FLAG:
 		return json_false();
 	case NETCTL_ARG_IP_RANGE: {
@@ -1042,6 +1076,15 @@ int netctl_parse(int argc, char *const argv[], struct netctl_invocation *inv,
 			return 0;
 		}
 		cmd = netctl_find_command(group, argv[i]);
+		if (!cmd && i + 1 < argc) {
+			/* Three-word commands: "dhcp host add". */
+			char words[64];
+
+			snprintf(words, sizeof(words), "%s %s", argv[i], argv[i + 1]);
+			cmd = netctl_find_command(group, words);
+			if (cmd)
+				i++;
+		}
 		if (!cmd) {
 			set_error(err, err_size, "unknown %s command '%s': expected %s",
 				  group, argv[i], names);

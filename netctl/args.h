@@ -31,6 +31,9 @@ enum netctl_command_id {
 	NETCTL_PORT_LIST,
 	NETCTL_FDB,
 	NETCTL_STATS,
+	NETCTL_DHCP_LEASES,
+	NETCTL_DHCP_HOST_ADD,
+	NETCTL_DHCP_HOST_DEL,
 	NETCTL_FORWARD_ADD,
 	NETCTL_FORWARD_DEL,
 	NETCTL_FORWARD_LIST,
@@ -51,6 +54,7 @@ enum netctl_arg_kind {
 	NETCTL_ARG_IFNAME,	/* Linux interface name -> string */
 	NETCTL_ARG_NETNS,	/* netns name or absolute path -> string */
 	NETCTL_ARG_FLAG,	/* no value -> true */
+	NETCTL_ARG_HOSTNAME,	/* 1-63 of [A-Za-z0-9._-] -> string */
 	NETCTL_ARG_NO_FLAG,	/* no value -> false (--no-dhcp) */
 	NETCTL_ARG_IP_RANGE,	/* FIRST-LAST IPv4 addresses -> string */
 	NETCTL_ARG_PROTO,	/* tcp|udp -> string */

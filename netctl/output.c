@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "output.h"
 #include "table.h"
@@ -378,6 +379,102 @@ static void print_port_stats(const json_t *port, FILE *out)
 			json_integer_value(value));
 }
 
+/* One table of DHCP counters (at most 7 per row, the table's limit), one row per network. */
+static int print_dhcp_table(const json_t *dhcp, const char *const headers[],
+			    const char *const keys[], FILE *out, char *err, size_t err_size)
+{
+	struct table *table;
+	const char *name;
+	json_t *stats;
+	int ret;
+
+	ret = new_table(&table, headers, err, err_size);
+	for (unsigned int column = 1; !ret && keys[column - 1]; column++)
+		table_align_right(table, column);
+	json_object_foreach((json_t *)dhcp, name, stats) {
+		char numbers[7][CELL_SIZE];
+		const char *cells[8];
+
+		if (ret)
+			break;
+		cells[0] = name;
+		for (int i = 0; keys[i] && i < 7; i++) {
+			snprintf(numbers[i], CELL_SIZE, "%" JSON_INTEGER_FORMAT, stat_value(stats, keys[i]));
+			cells[i + 1] = numbers[i];
+		}
+		ret = add_row(table, cells, err, err_size);
+	}
+	if (!ret)
+		table_print(table, out);
+	table_free(table);
+	return ret;
+}
+
+/* The "dhcp" member of a stats reply: counters per network with a server. */
+static int print_dhcp_stats(const json_t *result, FILE *out, char *err, size_t err_size)
+{
+	static const char *const headers1[] = {
+		"NET", "DISCOVER", "OFFER", "REQUEST", "ACK", "NAK", "RELEASE", "BOUND", NULL };
+	static const char *const keys1[] = {
+		"discover", "offer", "request", "ack", "nak", "release", "leases_bound", NULL };
+	static const char *const headers2[] = {
+		"NET", "DECLINE", "INFORM", "MALFORMED", "EXHAUSTED", "REFUSED-MAC", "LIMIT", "ARP", NULL };
+	static const char *const keys2[] = {
+		"decline", "inform", "malformed", "pool_exhausted", "refused_mac", "limit", "arp", NULL };
+	const json_t *dhcp = json_object_get(result, "dhcp");
+	int ret;
+
+	if (!json_is_object(dhcp) || !json_object_size(dhcp))
+		return 0;
+	fprintf(out, "\nDHCP\n");
+	ret = print_dhcp_table(dhcp, headers1, keys1, out, err, err_size);
+	if (!ret) {
+		fputc('\n', out);
+		ret = print_dhcp_table(dhcp, headers2, keys2, out, err, err_size);
+	}
+	return ret;
+}
+
+static int print_dhcp_leases(const json_t *result, FILE *out, char *err, size_t err_size)
+{
+	static const char *const headers[] = { "IP", "MAC", "HOSTNAME", "EXPIRES", "STATE", NULL };
+	const json_t *leases = json_object_get(result, "leases");
+	struct table *table;
+	size_t i;
+	int ret;
+
+	if (!json_is_array(leases)) {
+		snprintf(err, err_size, "unexpected reply from vswitchd: no lease list");
+		return -EBADMSG;
+	}
+	ret = new_table(&table, headers, err, err_size);
+	for (i = 0; i < json_array_size(leases) && !ret; i++) {
+		const json_t *l = json_array_get(leases, i);
+		time_t expires = (time_t)json_integer_value(json_object_get(l, "expires"));
+		const char *hostname = json_string_value(json_object_get(l, "hostname"));
+		char when[CELL_SIZE], state[CELL_SIZE];
+		struct tm tm;
+		const char *cells[5];
+
+		if (localtime_r(&expires, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		else
+			snprintf(when, sizeof(when), "-");
+		snprintf(state, sizeof(state), "%s%s", json_string_value(json_object_get(l, "state")) ?: "?",
+			 json_is_true(json_object_get(l, "static")) ? " (static)" : "");
+		cells[0] = json_string_value(json_object_get(l, "ip"));
+		cells[1] = json_string_value(json_object_get(l, "mac"));
+		cells[2] = hostname && *hostname ? hostname : "-";
+		cells[3] = when;
+		cells[4] = state;
+		ret = add_row(table, cells, err, err_size);
+	}
+	if (!ret)
+		table_print(table, out);
+	table_free(table);
+	return ret;
+}
+
 static int print_stats(const json_t *params, const json_t *result, FILE *out,
 		       char *err, size_t err_size)
 {
@@ -426,6 +523,8 @@ static int print_stats(const json_t *params, const json_t *result, FILE *out,
 		table_print(table, out);
 	table_free(table);
 	free(ports);
+	if (!ret)
+		ret = print_dhcp_stats(result, out, err, err_size);
 	return ret;
 }
 
@@ -579,6 +678,19 @@ int netctl_print_result(const struct netctl_command *cmd, const json_t *params,
 		return print_stats(params, result, out, err, err_size);
 	case NETCTL_LIST_COMMANDS:
 		return print_list_commands(result, out, err, err_size);
+	case NETCTL_DHCP_LEASES:
+		return print_dhcp_leases(result, out, err, err_size);
+	case NETCTL_DHCP_HOST_ADD:
+		fprintf(out, "static host %s -> %s added to network %s\n",
+			json_string_value(json_object_get(params, "mac")),
+			json_string_value(json_object_get(params, "ip")),
+			json_string_value(json_object_get(params, "net")));
+		return 0;
+	case NETCTL_DHCP_HOST_DEL:
+		fprintf(out, "static host %s removed from network %s\n",
+			json_string_value(json_object_get(params, "mac")),
+			json_string_value(json_object_get(params, "net")));
+		return 0;
 	}
 	snprintf(err, err_size, "internal error: no output for '%s'", cmd->name);
 	return -EINVAL;

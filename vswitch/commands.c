@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "datapath.h"
+#include "dhcp_service.h"
 #include "forward.h"
 #include "fw.h"
 #include "net_modes.h"
@@ -161,6 +162,10 @@ static int cmd_net_info(struct ctl_request *req, json_t **result, char *err, siz
 	json_object_set(obj, "ports", json_object_get(obj, "port_list"));
 	json_object_del(obj, "port_list");
 	add_fw_warnings(net, obj);
+	if (dhcp_service_attached(net)) {
+		json_object_set_new(obj, "dhcp_stats", dhcp_service_stats(net));
+		json_object_set(obj, "dhcp_hosts", json_object_get(net->params, "dhcp_hosts") ?: json_array());
+	}
 	*result = obj;
 	return 0;
 }
@@ -310,9 +315,49 @@ static int cmd_stats(struct ctl_request *req, json_t **result, char *err, size_t
 		return -EINVAL;
 	}
 	ret = list_ports(req->params, port_name, &list, err, err_size);
-	if (!ret)
-		*result = json_pack("{s:o}", "ports", list);
+	if (!ret) {
+		const char *only = json_string_value(json_object_get(req->params, "net"));
+		json_t *dhcp = json_object();
+
+		/* DHCP counters per network that has a server, keyed by network name. */
+		for (struct network *net = net_first(); net && !port_name; net = net->next) {
+			json_t *s = (!only || !strcmp(only, net->name)) ? dhcp_service_stats(net) : NULL;
+
+			if (s)
+				json_object_set_new(dhcp, net->name, s);
+		}
+		*result = json_pack("{s:o, s:o}", "ports", list, "dhcp", dhcp);
+	}
 	return ret;
+}
+
+static int cmd_dhcp_leases(struct ctl_request *req, json_t **result, char *err, size_t err_size)
+{
+	struct network *net;
+	int ret = need_network(req->params, "net", &net, err, err_size);
+
+	if (ret)
+		return ret;
+	*result = dhcp_service_leases(net, err, err_size);
+	return *result ? 0 : -EINVAL;
+}
+
+static int cmd_dhcp_host_add(struct ctl_request *req, json_t **result, char *err, size_t err_size)
+{
+	struct network *net;
+	int ret = need_network(req->params, "net", &net, err, err_size);
+
+	(void)result;
+	return ret ? ret : dhcp_service_host_add(net, req->params, err, err_size);
+}
+
+static int cmd_dhcp_host_del(struct ctl_request *req, json_t **result, char *err, size_t err_size)
+{
+	struct network *net;
+	int ret = need_network(req->params, "net", &net, err, err_size);
+
+	(void)result;
+	return ret ? ret : dhcp_service_host_del(net, req->params, err, err_size);
 }
 
 static int cmd_fdb_show(struct ctl_request *req, json_t **result, char *err, size_t err_size)
@@ -365,5 +410,8 @@ const struct ctl_command vswitchd_commands[] = {
 	{ "forward.del", "net proto host", true, cmd_forward_del, NULL },
 	{ "forward.list", "[net]", false, cmd_forward_list, NULL },
 	{ "stats", "[net [port]]", false, cmd_stats, NULL },
+	{ "dhcp.leases", "net", false, cmd_dhcp_leases, NULL },
+	{ "dhcp.host.add", "net mac ip [hostname]", true, cmd_dhcp_host_add, NULL },
+	{ "dhcp.host.del", "net mac", true, cmd_dhcp_host_del, NULL },
 	{ NULL, NULL, false, NULL, NULL },
 };

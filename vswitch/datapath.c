@@ -312,6 +312,22 @@ static bool dp_is_dhcp_request(const struct dp_pkt *pkt)
 	return l3[ihl + 2] == 0 && l3[ihl + 3] == 67;
 }
 
+/*
+ * Is this an ARP request for the DHCP server's address, on a network where
+ * no gateway interface would answer it (net->dhcp_arp_ip set)? Clients
+ * renewing by unicast need the server's MAC.
+ */
+static bool dp_is_arp_for_server(const struct network *net, const struct dp_pkt *pkt)
+{
+	uint8_t arp[28];
+
+	if (!net->dhcp_arp_ip || pkt->eth[12] != 0x08 || pkt->eth[13] != 0x06)
+		return false;
+	if (vq_iov_copy_from(arp, pkt->iov, pkt->niov, 0, sizeof(arp)) < sizeof(arp))
+		return false;
+	return arp[6] == 0 && arp[7] == 1 && !memcmp(arp + 24, &net->dhcp_arp_ip, 4);
+}
+
 /* Hand a frame to the service thread; a full queue drops and counts it. */
 static void dp_divert(struct network *net, struct port *in, const struct dp_pkt *pkt)
 {
@@ -372,7 +388,7 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 		break;
 	}
 
-	if (net->dhcp_divert && dp_is_dhcp_request(pkt)) {
+	if (net->dhcp_divert && (dp_is_dhcp_request(pkt) || dp_is_arp_for_server(net, pkt))) {
 		dp_divert(net, in, pkt);
 		return;
 	}

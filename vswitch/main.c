@@ -25,6 +25,7 @@
 #include "ctl.h"
 #include "daemon.h"
 #include "datapath.h"
+#include "dhcp_service.h"
 #include "fw.h"
 #include "log.h"
 #include "loop.h"
@@ -398,6 +399,7 @@ int main(int argc, char **argv)
 	snprintf(pid_path, sizeof(pid_path), "%s/vswitchd.pid", opt.run_dir);
 	net_set_state_dir(opt.state_dir);
 	net_set_run_dir(opt.run_dir);
+	dhcp_service_set_state_dir(opt.state_dir);
 
 	pid_fd = lock_pid_file();
 	if (pid_fd < 0)
@@ -440,6 +442,11 @@ int main(int argc, char **argv)
 		log_err("cannot start datapath: %s", strerror(-ret));
 		goto err;
 	}
+	ret = dhcp_service_start();
+	if (ret) {
+		log_err("cannot start the DHCP service: %s", strerror(-ret));
+		goto err_dp;
+	}
 	if (loop_timer_add(daemon_loop, FDB_SWEEP_MS, FDB_SWEEP_MS, on_fdb_sweep, NULL) < 0)
 		log_warn("cannot arm the FDB aging timer; entries still expire on lookup");
 
@@ -464,6 +471,7 @@ int main(int argc, char **argv)
 		log_err("event loop failed: %s", strerror(-ret));
 
 	net_shutdown();
+	dhcp_service_stop();
 	loop_del(daemon_loop, listen_fd);
 	close(listen_fd);
 	unlink(sock_path);
@@ -478,6 +486,7 @@ err_sock:
 	close(listen_fd);
 	unlink(sock_path);
 err_dp:
+	dhcp_service_stop();
 	dp_stop();
 err:
 	report_ready(&ready_fd, 1);

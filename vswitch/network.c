@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "datapath.h"
+#include "dhcp_service.h"
 #include "forward.h"
 #include "fw.h"
 #include "log.h"
@@ -443,11 +444,18 @@ static int net_define(json_t *params, bool persist, bool start, const char *sour
 			goto err_free;
 		net->active = true;
 	}
+	ret = net->active ? dhcp_service_attach(net, err, err_size) : 0;
+	if (ret) {
+		if (net->active && mode->stop)
+			mode->stop(net);
+		goto err_free;
+	}
 	if (persist) {
 		ret = net_save(net);
 		if (ret) {
 			snprintf(err, err_size, "cannot save network definition under %s: %s",
 				 state_dir, strerror(-ret));
+			dhcp_service_detach(net, true);
 			if (net->active && mode->stop)
 				mode->stop(net);
 			goto err_free;
@@ -604,6 +612,8 @@ static void net_free(struct network *net)
 	for (i = 0; i < NET_MAX_PORTS; i++)
 		if (net->ports[i])
 			net_port_del(net, net->ports[i], false);
+	/* Stopping keeps the leases; net_destroy() removed them already. */
+	dhcp_service_detach(net, false);
 	if (net->active && net->mode->stop)
 		net->mode->stop(net);
 	forward_free_all(net);
@@ -637,6 +647,7 @@ int net_destroy(struct network *net, bool force, char *err, size_t err_size)
 	}
 	net_unlink_list(net);
 	net_unlink(net);
+	dhcp_service_detach(net, true);
 	log_info("network %s: destroyed", net->name);
 	net_free(net);
 	return 0;
@@ -669,6 +680,12 @@ int net_start(struct network *net, char *err, size_t err_size)
 	ret = net->mode->start(net, err, err_size);
 	if (ret)
 		return ret;
+	ret = dhcp_service_attach(net, err, err_size);
+	if (ret) {
+		if (net->mode->stop)
+			net->mode->stop(net);
+		return ret;
+	}
 	net->active = true;
 	net->start_error[0] = '\0';
 	/* Bring back the ports net_stop() kept, and retry any that failed before. */
@@ -706,6 +723,7 @@ int net_stop(struct network *net, char *err, size_t err_size)
 		json_array_append(net->failed_ports, port->params);
 		net_port_del(net, port, false);
 	}
+	dhcp_service_detach(net, false);	/* the leases stay for net_start() */
 	if (net->mode->stop)
 		net->mode->stop(net);
 	net->active = false;

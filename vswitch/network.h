@@ -65,6 +65,12 @@ struct network {
 	 * service thread instead of forwarding them. Changed paused.
 	 */
 	bool dhcp_divert;
+	/*
+	 * With dhcp_divert: ARP requests for this address (the DHCP server's,
+	 * network order) go to the service too, on networks where no gateway
+	 * interface answers them. 0: none. Changed paused.
+	 */
+	uint32_t dhcp_arp_ip;
 
 	struct fdb *fdb;		/* datapath-owned while running */
 	struct port *ports[NET_MAX_PORTS];	/* by port id; NULL = free slot */

@@ -457,6 +457,61 @@ static void test_service_divert_and_reply(void **state)
 	net_destroy(net, true, NULL, 0);
 }
 
+/* An ARP request from @src for @target (network order). */
+static void arp_frame(struct fake_frame *f, const uint8_t *src, uint32_t target, uint16_t op)
+{
+	memset(f, 0, sizeof(*f) - sizeof(f->data));
+	memset(f->data, 0, 60);
+	memcpy(f->data, bcast, 6);
+	memcpy(f->data + 6, src, 6);
+	f->data[12] = 0x08;
+	f->data[13] = 0x06;
+	memcpy(f->data + 14, "\x00\x01\x08\x00\x06\x04", 6);
+	f->data[21] = (uint8_t)op;
+	memcpy(f->data + 22, src, 6);
+	memcpy(f->data + 38, &target, 4);
+	f->size = 60;
+}
+
+/* ARP requests for the DHCP server's address go to the service; others are switched. */
+static void test_service_divert_arp(void **state)
+{
+	struct network *net = make_net("t6", 16);
+	struct fake_port *a = fake_new(net, "a", 0), *b = fake_new(net, "b", 0);
+	struct svc_ring *ring = dp_svc_rx_ring();
+	uint32_t server = htonl(0x0a000001), other = htonl(0x0a000002);
+	struct svc_frame *got;
+	struct fake_frame f;
+
+	(void)state;
+	dp_pause();
+	net->dhcp_divert = true;
+	net->dhcp_arp_ip = server;
+	dp_resume();
+	arp_frame(&f, mac_a, server, 1);
+	inject(a, &f);
+	arp_frame(&f, mac_a, other, 1);		/* someone else's address: flooded */
+	inject(a, &f);
+	arp_frame(&f, mac_a, server, 2);		/* a reply, not a request: flooded */
+	inject(a, &f);
+	assert_int_equal(outputs(b), 2);
+	got = svc_ring_peek(ring);
+	assert_non_null(got);
+	assert_int_equal(got->size, 60);
+	assert_int_equal(got->data[13], 0x06);
+	svc_ring_release(ring);
+	assert_null(svc_ring_peek(ring));
+	/* Without a server address to answer for, ARP is never diverted. */
+	dp_pause();
+	net->dhcp_arp_ip = 0;
+	dp_resume();
+	arp_frame(&f, mac_a, server, 1);
+	inject(a, &f);
+	assert_int_equal(outputs(b), 3);
+	assert_null(svc_ring_peek(ring));
+	net_destroy(net, true, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_mac_limit_and_bad_frames),
 		cmocka_unit_test(test_software_tso),
 		cmocka_unit_test(test_service_divert_and_reply),
+		cmocka_unit_test(test_service_divert_arp),
 	};
 
 	log_init("test_datapath", LOG_LVL_ERR);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dhcp_service.h - vswitchd's DHCP service: the thread that answers the
+ * DHCP requests (and ARP for the server address) the datapath diverts,
+ * with one dhcp_server and one lease journal per network.
+ *
+ * The control thread attaches a network when it starts with DHCP on and
+ * detaches it when it stops; everything else here is called from the
+ * control thread too, except the service thread itself.
+ */
+#ifndef VSWITCH_DHCP_SERVICE_H
+#define VSWITCH_DHCP_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+struct network;
+
+/** dhcp_service_set_state_dir() - leases live in DIR/leases/NET.leases. */
+void dhcp_service_set_state_dir(const char *dir);
+
+/** dhcp_service_start() - start the service thread. Return: 0 or negative errno. */
+int dhcp_service_start(void);
+
+/** dhcp_service_stop() - stop the thread; attached networks stay attached. */
+void dhcp_service_stop(void);
+
+/**
+ * dhcp_service_attach() - serve DHCP on @net if it has a subnet with DHCP on:
+ * load its leases, then divert its DHCP frames (datapath paused). Reads the
+ * optional parameters "dhcp_hosts", "dhcp_dns", "dhcp_domain", "dhcp_mtu",
+ * "dhcp_port_limit" and "dhcp_offer_limit" from @net->params.
+ * Return: 0 (also when DHCP is off) or negative errno with @err set.
+ */
+int dhcp_service_attach(struct network *net, char *err, size_t err_size);
+
+/**
+ * dhcp_service_detach() - stop serving @net (no-op if not attached)
+ * @remove_leases:	delete its lease file too (network destroyed)
+ */
+void dhcp_service_detach(struct network *net, bool remove_leases);
+
+/** dhcp_service_attached() - whether @net has a DHCP server. */
+bool dhcp_service_attached(const struct network *net);
+
+/**
+ * dhcp_service_set_server_mac() - source replies from @mac (a gateway
+ * interface's address) instead of the MAC derived from the network name,
+ * and stop answering ARP for the server address (the gateway does).
+ */
+void dhcp_service_set_server_mac(struct network *net, const uint8_t mac[6]);
+
+/** dhcp_service_leases() - {"leases":[{"ip","mac","hostname","expires","state","static"}]}, or NULL with @err. */
+json_t *dhcp_service_leases(const struct network *net, char *err, size_t err_size);
+
+/** dhcp_service_stats() - the network's DHCP counters as an object, or NULL if it has no server. */
+json_t *dhcp_service_stats(const struct network *net);
+
+/**
+ * dhcp_service_host_add() - add a static host from {"mac","ip","hostname"?}
+ * and persist it in the network's definition. Return: 0 or negative errno with @err.
+ */
+int dhcp_service_host_add(struct network *net, json_t *params, char *err, size_t err_size);
+
+/** dhcp_service_host_del() - remove the static host {"mac"}. Return: 0 or negative errno with @err. */
+int dhcp_service_host_del(struct network *net, json_t *params, char *err, size_t err_size);
+
+#endif /* VSWITCH_DHCP_SERVICE_H */
