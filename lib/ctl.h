@@ -133,6 +133,7 @@ struct ctl_request {
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
+	int conn_fd;		/* the connection the request came on (0: none), for sessions bound to it */
 	void *opaque;
 };
 

@@ -195,6 +195,28 @@ const struct netctl_command netctl_commands[] = {
 		.method = "list-commands", .usage = "",
 		.summary = "list the methods vswitchd serves",
 	},
+	{
+		.id = NETCTL_CAPTURE, .group = NULL, .name = "capture",
+		.method = "capture.start",
+		.usage = "NET [--port PORT] [--direction in|out|both] [-c COUNT] [--snaplen N] [-B KIB] [-w FILE|-] [FILTER...]",
+		.brief_usage = "NET [OPTIONS] [FILTER...]",
+		.summary = "capture frames of NET (tcpdump filter) to a pcap file or as lines",
+		.positionals = { { "NET", "net", NETCTL_ARG_NET_NAME, false } },
+		.options = {
+			{ "--port", "port", NETCTL_ARG_PORT_NAME, "PORT",
+			  "only this port's frames (default: the whole network)", NULL, false },
+			{ "--direction", "direction", NETCTL_ARG_TEXT, "DIR",
+			  "in (received from a port), out (sent to a port) or both; default both for --port, in for a network", NULL, false },
+			{ "-c", "count", NETCTL_ARG_COUNT, "COUNT",
+			  "stop after COUNT frames", NULL, false },
+			{ "--snaplen", "snaplen", NETCTL_ARG_COUNT, "N",
+			  "keep at most N bytes of each frame (also -s; default 262144)", NULL, false },
+			{ "-B", "buffer_size", NETCTL_ARG_COUNT, "KIB",
+			  "queue in vswitchd, KiB (default 4096); frames beyond it are dropped and counted", NULL, false },
+			{ "-w", "output", NETCTL_ARG_TEXT, "FILE",
+			  "write pcap to FILE, or to standard output with -w -; default: one line per frame", NULL, false },
+		},
+	},
 	{ .name = NULL },
 };
 
@@ -754,6 +776,8 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 			return NULL;
 		}
 		return json_string(text);
+	case NETCTL_ARG_TEXT:
+		return json_string(text);
 	}
 	set_error(err, err_size, "internal error: unknown argument kind");
 	return NULL;
@@ -1099,6 +1123,14 @@ int netctl_parse(int argc, char *const argv[], struct netctl_invocation *inv,
 		}
 	}
 	i++;
+	if (cmd->id == NETCTL_CAPTURE) {
+		/* Short options and filter words: netctl/capture.c parses the rest. */
+		inv->action = NETCTL_ACTION_CAPTURE;
+		inv->command = cmd;
+		inv->capture_argc = argc - i;
+		inv->capture_argv = argv + i;
+		return 0;
+	}
 	return parse_command_args(cmd, argc - i, argv + i, inv, err, err_size);
 }
 

@@ -38,6 +38,7 @@ enum netctl_command_id {
 	NETCTL_FORWARD_DEL,
 	NETCTL_FORWARD_LIST,
 	NETCTL_LIST_COMMANDS,
+	NETCTL_CAPTURE,
 };
 
 /* What an argument's text must look like, and how it goes into the request. */
@@ -60,6 +61,7 @@ enum netctl_arg_kind {
 	NETCTL_ARG_PROTO,	/* tcp|udp -> string */
 	NETCTL_ARG_HOST_PORT,	/* [ADDR:]PORT[-PORT] -> string */
 	NETCTL_ARG_TARGET,	/* TARGET[:PORT], TARGET a name or IPv4 address -> string */
+	NETCTL_ARG_TEXT,	/* any text -> string (checked by the command) */
 };
 
 struct netctl_option {
@@ -100,6 +102,7 @@ extern const struct netctl_command netctl_commands[];
 enum netctl_action {
 	NETCTL_ACTION_RUN,	/* send command->method with params */
 	NETCTL_ACTION_HELP,	/* print help for help_group / command, or everything */
+	NETCTL_ACTION_CAPTURE,	/* run `capture` with capture_argc/argv (netctl/capture.c) */
 };
 
 struct netctl_invocation {
@@ -110,6 +113,8 @@ struct netctl_invocation {
 	const char *help_group;		/* HELP: "net" or "port" for a group's help */
 	const struct netctl_command *command;	/* RUN; HELP: that command's help */
 	json_t *params;			/* RUN: request parameters (owned) */
+	int capture_argc;		/* CAPTURE: the words after "capture" */
+	char *const *capture_argv;
 };
 
 /**

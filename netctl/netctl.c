@@ -12,6 +12,7 @@
 
 #include "ctl.h"
 #include "args.h"
+#include "capture.h"
 #include "help.h"
 #include "output.h"
 
@@ -195,6 +196,8 @@ int main(int argc, char **argv)
 	if (inv.action == NETCTL_ACTION_HELP) {
 		netctl_print_help(stdout, inv.help_group, inv.command);
 		status = NETCTL_EXIT_OK;
+	} else if (inv.action == NETCTL_ACTION_CAPTURE) {
+		status = netctl_capture_main(&inv);
 	} else {
 		status = run(&inv);
 	}

@@ -691,6 +691,8 @@ int netctl_print_result(const struct netctl_command *cmd, const json_t *params,
 			json_string_value(json_object_get(params, "mac")),
 			json_string_value(json_object_get(params, "net")));
 		return 0;
+	case NETCTL_CAPTURE:
+		break;	/* netctl/capture.c prints as frames arrive */
 	}
 	snprintf(err, err_size, "internal error: no output for '%s'", cmd->name);
 	return -EINVAL;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "commands.h"
 #include "datapath.h"
 #include "dhcp_service.h"
@@ -413,5 +414,9 @@ const struct ctl_command vswitchd_commands[] = {
 	{ "dhcp.leases", "net", false, cmd_dhcp_leases, NULL },
 	{ "dhcp.host.add", "net mac ip [hostname]", true, cmd_dhcp_host_add, NULL },
 	{ "dhcp.host.del", "net mac", true, cmd_dhcp_host_del, NULL },
+	{ "capture.start", "net [port direction snaplen count buffer_size filter] + output fd", true,
+	  cmd_capture_start, NULL },
+	{ "capture.stop", "capture", true, cmd_capture_stop, NULL },
+	{ "capture.list", "", false, cmd_capture_list, NULL },
 	{ NULL, NULL, false, NULL, NULL },
 };

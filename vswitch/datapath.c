@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "datapath.h"
 #include "fdb.h"
 #include "iov.h"
@@ -180,6 +181,7 @@ static void dp_tx_one(struct port *out, const struct dp_pkt *pkt)
 	}
 	out->stats.tx_packets++;
 	out->stats.tx_bytes += pkt->size;
+	capture_tap(out->net, out, CAPTURE_OUT, pkt);
 	dp_mark_touched(out);
 }
 
@@ -373,6 +375,7 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 	}
 	in->stats.rx_packets++;
 	in->stats.rx_bytes += pkt->size;
+	capture_tap(net, in, CAPTURE_IN, pkt);
 
 	switch (dp_learn(net, in, src, now, bc)) {
 	case FDB_IGNORED:
@@ -473,6 +476,8 @@ static void dp_svc_drain(void)
 			pkt->niov = 1;
 			pkt->iov[0].iov_base = f->data + ETH_HDR_SIZE;
 			pkt->iov[0].iov_len = f->size - ETH_HDR_SIZE;
+			/* vswitchd's own frame enters the network here. */
+			capture_tap(out->net, NULL, CAPTURE_IN, pkt);
 			dp_output(out, pkt);
 		}
 		svc_ring_release(&dp.svc_tx);

@@ -21,12 +21,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "commands.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "datapath.h"
-#include "dhcp_service.h"
 #include "fw.h"
+#include "dhcp_service.h"
 #include "log.h"
 #include "loop.h"
 #include "network.h"
@@ -207,6 +208,7 @@ static bool peer_allowed(int fd, uid_t uid, gid_t gid)
 
 static void client_close(struct client *c)
 {
+	capture_conn_closed(c->fd);
 	loop_del(daemon_loop, c->fd);
 	close(c->fd);
 	ctl_conn_free(c->conn);
@@ -252,6 +254,7 @@ static void client_ready(struct loop *l, int fd, uint32_t events, void *opaque)
 			req.pid = pid;
 			req.uid = uid;
 			req.gid = gid;
+			req.conn_fd = fd;
 			reply = ctl_dispatch(vswitchd_commands, msg, &req, peer_allowed(fd, uid, gid));
 			json_decref(msg);
 		}
@@ -442,6 +445,9 @@ int main(int argc, char **argv)
 		log_err("cannot start datapath: %s", strerror(-ret));
 		goto err;
 	}
+	ret = capture_init(daemon_loop);
+	if (ret)
+		log_warn("capture unavailable: %s", strerror(-ret));
 	ret = dhcp_service_start();
 	if (ret) {
 		log_err("cannot start the DHCP service: %s", strerror(-ret));
@@ -470,6 +476,7 @@ int main(int argc, char **argv)
 	if (ret)
 		log_err("event loop failed: %s", strerror(-ret));
 
+	capture_shutdown();
 	net_shutdown();
 	dhcp_service_stop();
 	loop_del(daemon_loop, listen_fd);
