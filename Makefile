@@ -66,6 +66,15 @@ $(BUILD)/netctl: $(NETCTL_OBJS) $(BUILD)/libvswitch.a
 $(BUILD)/vmm: $(VMM_OBJS) $(BUILD)/libvswitch.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# vmm's modules minus main(), for its unit tests (tests/unit/test_vmm_*.c).
+$(BUILD)/libvmm.a: $(filter-out $(OBJ)/vmm/main.o,$(VMM_OBJS))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/unit/test_vmm_%: $(OBJ)/tests/unit/test_vmm_%.o $(BUILD)/libvmm.a $(BUILD)/libvswitch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
 # Unit tests link every library and switch module; the linker keeps what is used.
 $(BUILD)/tests/unit/%: $(OBJ)/tests/unit/%.o $(BUILD)/libvswitchd.a $(BUILD)/libvswitch.a
 	@mkdir -p $(dir $@)
