@@ -336,10 +336,17 @@ static int cmd_dhcp_leases(struct ctl_request *req, json_t **result, char *err, 
 {
 	struct network *net;
 	int ret = need_network(req->params, "net", &net, err, err_size);
+	json_t *off = json_object_get(req->params, "offset"), *lim = json_object_get(req->params, "limit");
 
+	if ((off && (!json_is_integer(off) || json_integer_value(off) < 0 || json_integer_value(off) > UINT32_MAX)) ||
+	    (lim && (!json_is_integer(lim) || json_integer_value(lim) < 0 || json_integer_value(lim) > UINT32_MAX))) {
+		snprintf(err, err_size, "'offset' and 'limit' must be non-negative integers");
+		return -EINVAL;
+	}
 	if (ret)
 		return ret;
-	*result = dhcp_service_leases(net, err, err_size);
+	*result = dhcp_service_leases(net, (uint32_t)json_integer_value(off), (uint32_t)json_integer_value(lim),
+				      err, err_size);
 	return *result ? 0 : -EINVAL;
 }
 
@@ -411,7 +418,7 @@ const struct ctl_command vswitchd_commands[] = {
 	{ "forward.del", "net proto host", true, cmd_forward_del, NULL },
 	{ "forward.list", "[net]", false, cmd_forward_list, NULL },
 	{ "stats", "[net [port]]", false, cmd_stats, NULL },
-	{ "dhcp.leases", "net", false, cmd_dhcp_leases, NULL },
+	{ "dhcp.leases", "net [offset limit]", false, cmd_dhcp_leases, NULL },
 	{ "dhcp.host.add", "net mac ip [hostname]", true, cmd_dhcp_host_add, NULL },
 	{ "dhcp.host.del", "net mac", true, cmd_dhcp_host_del, NULL },
 	{ "capture.start", "net [port direction snaplen count buffer_size filter] + output fd", true,

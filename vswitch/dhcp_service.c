@@ -575,7 +575,8 @@ static int compare_lease_ip(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-json_t *dhcp_service_leases(const struct network *net, char *err, size_t err_size)
+json_t *dhcp_service_leases(const struct network *net, uint32_t offset, uint32_t limit,
+			    char *err, size_t err_size)
 {
 	int64_t now = (int64_t)time(NULL);
 	const struct dhcp_lease **sorted;
@@ -603,7 +604,9 @@ json_t *dhcp_service_leases(const struct network *net, char *err, size_t err_siz
 		if (dn->srv.pool.leases[i].state != DHCP_LEASE_FREE)
 			sorted[n++] = &dn->srv.pool.leases[i];
 	qsort(sorted, n, sizeof(*sorted), compare_lease_ip);
-	for (i = 0; i < n; i++) {
+	if (!limit || limit > DHCP_LEASES_PAGE)
+		limit = DHCP_LEASES_PAGE;
+	for (i = offset; i < n && i - offset < limit; i++) {
 		const struct dhcp_lease *l = sorted[i];
 		struct in_addr a = { .s_addr = htonl(l->ip) };
 		char ip[INET_ADDRSTRLEN], mac[18];
@@ -621,7 +624,7 @@ json_t *dhcp_service_leases(const struct network *net, char *err, size_t err_siz
 	}
 	pthread_mutex_unlock(&svc.lock);
 	free(sorted);
-	return json_pack("{s:o}", "leases", list);
+	return json_pack("{s:o, s:I}", "leases", list, "total", (json_int_t)n);
 }
 
 json_t *dhcp_service_stats(const struct network *net)

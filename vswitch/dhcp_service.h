@@ -52,8 +52,15 @@ bool dhcp_service_attached(const struct network *net);
  */
 void dhcp_service_set_server_mac(struct network *net, const uint8_t mac[6]);
 
-/** dhcp_service_leases() - {"leases":[{"ip","mac","hostname","expires","state","static"}]}, or NULL with @err. */
-json_t *dhcp_service_leases(const struct network *net, char *err, size_t err_size);
+/**
+ * dhcp_service_leases() - {"leases":[{"ip","mac","hostname","expires","state","static"}],
+ * "total":N}, sorted by address, the @limit leases from @offset on (a reply
+ * must fit one control-protocol line). Return: the object, or NULL with @err.
+ */
+json_t *dhcp_service_leases(const struct network *net, uint32_t offset, uint32_t limit,
+			    char *err, size_t err_size);
+
+#define DHCP_LEASES_PAGE	5000	/* default and largest @limit */
 
 /** dhcp_service_stats() - the network's DHCP counters as an object, or NULL if it has no server. */
 json_t *dhcp_service_stats(const struct network *net);
