@@ -20,7 +20,7 @@
  * a slow reader of one capture from delaying any other.
  *
  * The control thread starts and ends sessions. The datapath sees the array
- * of running sessions and capture_active, both changed only while it is
+ * of running sessions and capture_directions, both changed only while it is
  * paused; frames name their network and port by uid, so a session never
  * holds a pointer that a deleted port could leave dangling. A session ends
  * in one of two ways. The control thread ends it (capture.stop, the client
@@ -82,6 +82,7 @@ struct capture_session {
 	char *filter;			/* spec.filter points here */
 	struct bpf_program prog;
 	bool has_prog;
+	uint32_t filter_reach;		/* frame bytes the program can load (UINT32_MAX: any) */
 	int out_fd;
 	size_t chunk_max;		/* largest write that cannot block once POLLOUT said so */
 	uint8_t *ring;
@@ -146,8 +147,9 @@ struct capture_view {
 	struct timespec ts;
 };
 
-unsigned int capture_active;
+unsigned int capture_directions;
 static struct capture_session *running[CAPTURE_MAX_SESSIONS];	/* datapath's view */
+static unsigned int nrunning;
 static uint8_t capture_linear[CAPTURE_LINEAR_MAX];	/* datapath thread only */
 
 static struct capture_session *sessions;	/* control thread: every session */
@@ -212,6 +214,14 @@ static uint32_t view_linearise(struct capture_view *v, uint32_t want)
 		want = CAPTURE_LINEAR_MAX;
 	if (v->linear >= want)
 		return v->linear;
+	/* Most frames sit in one segment after the header: two plain copies. */
+	if (!v->linear && want > ETH_HDR_SIZE && pkt->niov &&
+	    pkt->iov[0].iov_len >= want - ETH_HDR_SIZE) {
+		memcpy(capture_linear, pkt->eth, ETH_HDR_SIZE);
+		memcpy(capture_linear + ETH_HDR_SIZE, pkt->iov[0].iov_base, want - ETH_HDR_SIZE);
+		v->linear = want;
+		return want;
+	}
 	if (v->linear < ETH_HDR_SIZE) {
 		uint32_t n = want < ETH_HDR_SIZE ? want : ETH_HDR_SIZE;
 
@@ -251,18 +261,21 @@ static bool session_offer(struct capture_session *s, uint64_t net_uid, uint64_t 
 
 	caplen = pkt->size < s->spec.snaplen ? pkt->size : s->spec.snaplen;
 	if (s->has_prog) {
-		/* The filter sees the whole frame, as the kernel's would. */
+		/*
+		 * The filter sees the whole frame, as the kernel's would, but
+		 * only the bytes it can load are made contiguous for it.
+		 */
+		uint32_t reach = s->filter_reach < pkt->size ? s->filter_reach : pkt->size;
 		u_int ret;
 
-		have = view_linearise(v, pkt->size);
+		have = view_linearise(v, reach);
 		ret = bpf_filter(s->prog.bf_insns, capture_linear, pkt->size, have);
 		if (!ret)
 			return false;
 		if (caplen > ret)
 			caplen = ret;
-	} else {
-		have = view_linearise(v, caplen);
 	}
+	have = view_linearise(v, caplen);
 	if (caplen > have)
 		caplen = have;
 	s->matched++;
@@ -306,7 +319,7 @@ void capture_frame(const struct network *net, const struct port *port,
 	uint64_t port_uid = port ? port->uid : 0;
 	unsigned int i;
 
-	for (i = 0; i < capture_active; i++)
+	for (i = 0; i < nrunning; i++)
 		session_offer(running[i], net->uid, port_uid, direction, &v);
 }
 
@@ -522,6 +535,35 @@ static size_t round_up_pow2(size_t size)
 	return p;
 }
 
+/*
+ * How many bytes from the frame's start @prog can load: the furthest
+ * absolute load, or UINT32_MAX if it loads at offsets computed at run time.
+ */
+static uint32_t filter_reach(const struct bpf_program *prog)
+{
+	uint32_t reach = 0, end;
+	u_int i;
+
+	for (i = 0; i < prog->bf_len; i++) {
+		const struct bpf_insn *insn = &prog->bf_insns[i];
+		uint16_t code = insn->code;
+
+		if (BPF_CLASS(code) == BPF_LD && BPF_MODE(code) == BPF_IND)
+			return UINT32_MAX;
+		if (BPF_CLASS(code) == BPF_LD && BPF_MODE(code) == BPF_ABS)
+			end = insn->k + (BPF_SIZE(code) == BPF_W ? 4 : BPF_SIZE(code) == BPF_H ? 2 : 1);
+		else if (BPF_CLASS(code) == BPF_LDX && BPF_MODE(code) == BPF_MSH)
+			end = insn->k + 1;
+		else
+			continue;
+		if (end < insn->k)
+			return UINT32_MAX;
+		if (end > reach)
+			reach = end;
+	}
+	return reach;
+}
+
 /* Compile @filter for Ethernet frames; the message on failure is libpcap's. */
 static int compile_filter(const char *filter, uint32_t snaplen, struct bpf_program *prog,
 			  char *err, size_t err_size)
@@ -601,6 +643,7 @@ int capture_session_new(const struct capture_spec *spec, int out_fd,
 			return ret;
 		}
 		s->has_prog = true;
+		s->filter_reach = filter_reach(&s->prog);
 	}
 	s->out_fd = out_fd;
 	*sessionp = s;
@@ -645,13 +688,16 @@ static void session_detach(struct capture_session *s)
 	if (s->detached)
 		return;
 	dp_pause();
-	for (i = 0; i < capture_active; i++) {
+	for (i = 0; i < nrunning; i++) {
 		if (running[i] == s) {
-			running[i] = running[--capture_active];
-			running[capture_active] = NULL;
+			running[i] = running[--nrunning];
+			running[nrunning] = NULL;
 			break;
 		}
 	}
+	capture_directions = 0;
+	for (i = 0; i < nrunning; i++)
+		capture_directions |= running[i]->spec.directions;
 	dp_resume();
 	s->detached = true;
 }
@@ -999,7 +1045,8 @@ int cmd_capture_start(struct ctl_request *req, json_t **result, char *err, size_
 	nsessions++;
 
 	dp_pause();
-	running[capture_active++] = s;
+	running[nrunning++] = s;
+	capture_directions |= s->spec.directions;
 	dp_resume();
 	check_timer_update();
 	log_info("capture %u on %s%s%s (%s, filter '%s') started", s->id, s->net_name,

@@ -11,7 +11,7 @@
  * network sees every frame exactly once, where it enters the switch.
  *
  * The datapath calls capture_tap() at its three hooks; with no capture
- * running that is one load and one predictable branch.
+ * running in that direction it is one load and one predictable branch.
  */
 #ifndef VSWITCH_CAPTURE_H
 #define VSWITCH_CAPTURE_H
@@ -77,10 +77,11 @@ struct capture_session;
  */
 
 /*
- * Sessions the datapath runs. Written by the control thread only with the
- * datapath paused, so the datapath reads it without atomics.
+ * CAPTURE_IN and CAPTURE_OUT if any running session wants frames of that
+ * direction. Written by the control thread only with the datapath paused,
+ * so the datapath reads it without atomics.
  */
-extern unsigned int capture_active;
+extern unsigned int capture_directions;
 
 /**
  * capture_frame() - datapath: offer one frame to every running session
@@ -97,7 +98,7 @@ void capture_frame(const struct network *net, const struct port *port,
 static inline void capture_tap(const struct network *net, const struct port *port,
 			       unsigned int direction, const struct dp_pkt *pkt)
 {
-	if (__builtin_expect(capture_active != 0, 0))
+	if (__builtin_expect((capture_directions & direction) != 0, 0))
 		capture_frame(net, port, direction, pkt);
 }
 

@@ -508,7 +508,7 @@ static void test_commands_end_to_end(void **state)
 	result = start(json_pack("{s:s, s:i}", "net", "cap", "count", 2), out_net, conn[0], 0, err);
 	assert_string_equal(json_string_value(json_object_get(result, "direction")), "in");
 	json_decref(result);
-	assert_int_equal(capture_active, 2);
+	assert_int_equal(capture_directions, CAPTURE_BOTH);
 
 	frame_ipv4(&ping, 1, 0, 98);	/* from a to b */
 	frame_ipv4(&http, 6, 80, 74);
@@ -539,10 +539,10 @@ static void test_commands_end_to_end(void **state)
 	{
 		int i;
 
-		for (i = 0; i < 200 && capture_active; i++)
+		for (i = 0; i < 200 && capture_directions; i++)
 			usleep(1000);
 	}
-	assert_int_equal(capture_active, 0);
+	assert_int_equal(capture_directions, 0);
 	capture_shutdown();
 	assert_int_equal(read_back(out_a, hdrs, bytes, 8, &linktype), 1);
 	assert_int_equal(hdrs[0].len, 98);
