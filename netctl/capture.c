@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -522,6 +523,7 @@ struct session {
 	bool file_hdr_seen;
 	bool swapped;			/* the stream is in the other byte order */
 	bool ended;
+	bool output_closed;		/* summary mode: our standard output's reader went away */
 	json_t *end;			/* the capture.end event's params */
 	json_int_t capture_id;
 };
@@ -561,14 +563,23 @@ static int print_records(struct session *s)
 			return -EPROTO;
 		if (s->used - off < PCAP_REC_HDR_SIZE + caplen)
 			break;
-		netctl_capture_format(line, sizeof(line), rd32(s, rec), rd32(s, rec + 4),
-				      rec + PCAP_REC_HDR_SIZE, caplen, rd32(s, rec + 12));
-		puts(line);
+		if (!s->output_closed) {
+			netctl_capture_format(line, sizeof(line), rd32(s, rec), rd32(s, rec + 4),
+					      rec + PCAP_REC_HDR_SIZE, caplen, rd32(s, rec + 12));
+			puts(line);
+		}
 		off += PCAP_REC_HDR_SIZE + caplen;
 	}
 	memmove(s->buf, s->buf + off, s->used - off);
 	s->used -= off;
-	fflush(stdout);
+	/* `netctl capture NET | head` ends when head does, as tcpdump would. */
+	if (!s->output_closed && fflush(stdout) == EOF && errno == EPIPE) {
+		/* Nobody reads what is left: drop it, so exiting is not an error. */
+		__fpurge(stdout);
+		clearerr(stdout);
+		s->output_closed = true;
+		return -EPIPE;
+	}
 	return 0;
 }
 
@@ -847,7 +858,12 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 		}
 		if (s.read_fd >= 0 && (pfds[2].revents & (POLLIN | POLLHUP | POLLERR))) {
 			ret = read_pipe(&s);
-			if (ret < 0) {
+			if (ret == -EPIPE && !stop_sent) {
+				stop_sent = true;
+				if (send_request(s.sock, 3, "capture.stop",
+						 json_pack("{s:I}", "capture", s.capture_id), NULL, 0))
+					goto out;
+			} else if (ret < 0 && ret != -EPIPE) {
 				capture_error_line("cannot read the capture stream: %s", strerror(-ret));
 				goto out;
 			}

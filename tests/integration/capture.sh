@@ -105,6 +105,10 @@ out=$(netctl capture "$NET" -c 4 icmp 2>"$T_TMP/a4.err")
 assert_eq 4 "$(printf '%s\n' "$out" | grep -c "ethertype IPv4 (0x0800), length 98: $T_SUBNET\.[12] > $T_SUBNET\.[12]: ICMP echo")" "A4 summary lines: $out"
 assert_contains "$(cat "$T_TMP/a4.err")" "4 packets captured, 0 dropped by switch" "A4 counters"
 assert_contains "$(cat "$T_TMP/a4.err")" "capturing on $NET" "A4 banner"
+# A reader of the lines that leaves ends the capture, as with tcpdump | head.
+out=$(timeout 20 "$NETCTL_BIN" -s "$T_SOCK" capture "$NET" icmp 2>/dev/null | head -n 2) ||
+	fail "A4: netctl capture | head -n 2 did not end by itself"
+assert_eq 2 "$(printf '%s\n' "$out" | grep -c "ICMP echo")" "A4 lines read by head"
 
 say "A5: -w - | tcpdump -r - reads live"
 out=$(netctl capture "$NET" -c 5 -w - icmp 2>"$T_TMP/a5.err" | tcpdump -n -l -r - 2>/dev/null) ||
