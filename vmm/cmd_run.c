@@ -151,9 +151,10 @@ static int create_overlay(struct vm *vm, const char *base, char *err, size_t err
 			 why[0] ? why : "failed");
 		return -EIO;
 	}
+	/* @base may be vm->disk itself: record it before replacing the disk. */
+	fmt(vm->backing, sizeof(vm->backing), "%s", base);
 	fmt(vm->disk, sizeof(vm->disk), "%s", overlay);
 	fmt(vm->disk_format, sizeof(vm->disk_format), "qcow2");
-	fmt(vm->backing, sizeof(vm->backing), "%s", base);
 	return 0;
 }
 
