@@ -11,10 +11,11 @@
 #include "capture.h"
 #include "commands.h"
 #include "datapath.h"
-#include "dhcp_service.h"
+#include "ether.h"
 #include "forward.h"
 #include "fw.h"
 #include "net_modes.h"
+#include "dhcp_service.h"
 #include "loop.h"
 #include "network.h"
 
@@ -390,8 +391,7 @@ static int cmd_fdb_show(struct ctl_request *req, json_t **result, char *err, siz
 		struct port *port = entries[i].port < NET_MAX_PORTS ? net->ports[entries[i].port] : NULL;
 		char mac[18];
 
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-			 m[0], m[1], m[2], m[3], m[4], m[5]);
+		mac_format(m, mac);
 		json_array_append_new(list, json_pack("{s:s, s:s, s:I}", "mac", mac,
 						      "port", port ? port->name : "?",
 						      "age", (json_int_t)(now - entries[i].seen)));

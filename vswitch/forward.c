@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "datapath.h"
+#include "ether.h"
 #include "forward.h"
 #include "fw.h"
 #include "log.h"
@@ -218,8 +219,7 @@ static int resolve_port(struct network *net, const char *name, struct in_addr *a
 	obj = port_to_json(port);
 	dp_resume();
 	mac_text = json_string_value(json_object_get(obj, "mac"));
-	if (!mac_text || sscanf(mac_text, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2],
-				&mac[3], &mac[4], &mac[5]) != 6) {
+	if (mac_parse(mac_text, mac)) {
 		json_decref(obj);
 		snprintf(err, err_size, "port '%s' has no known MAC address; give the guest's IP address", name);
 		return -EINVAL;

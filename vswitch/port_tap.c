@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "ether.h"
 #include "log.h"
 #include "network.h"
 #include "nl.h"
@@ -198,8 +199,7 @@ static void tap_describe(const struct port *port, json_t *obj)
 	if (ioctl(tp->fd, SIOCGIFHWADDR, &ifr) == 0) {
 		const uint8_t *m = (const uint8_t *)ifr.ifr_hwaddr.sa_data;
 
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-			 m[0], m[1], m[2], m[3], m[4], m[5]);
+		mac_format(m, mac);
 		json_object_set_new(obj, "mac", json_string(mac));
 	}
 	if (tp->netns[0])

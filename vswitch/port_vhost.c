@@ -37,6 +37,7 @@
 
 #include "daemon.h"
 #include "datapath.h"
+#include "ether.h"
 #include "iov.h"
 #include "log.h"
 #include "loop.h"
@@ -76,21 +77,6 @@ static struct vhost_port *vhost_port(struct port *port)
 }
 
 static void vhost_schedule_reconnect(struct vhost_port *vp);
-
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned int b[6];
-	char end;
-	int i;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
-		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
-	if (mac[0] & 1)
-		return -EINVAL;	/* a NIC address is never multicast */
-	return 0;
-}
 
 /* Break the port from the datapath: stop using it; the control thread disconnects. */
 static void vhost_break(struct vhost_port *vp, const char *what, int err)
@@ -342,7 +328,7 @@ static int vhost_create(struct network *net, const char *name, json_t *params,
 	vp->client = client && json_is_true(client);
 	vp->listen_fd = vp->conn_fd = vp->reconnect_timer = -1;
 	if (mac) {
-		if (parse_mac(mac, vp->mac)) {
+		if (mac_parse(mac, vp->mac) || !mac_is_unicast(vp->mac)) {
 			snprintf(err, err_size, "invalid MAC address '%s'", mac);
 			ret = -EINVAL;
 			goto err_free;
@@ -404,8 +390,7 @@ static void vhost_describe(const struct port *port, json_t *obj)
 	json_object_set_new(obj, "client", json_boolean(vp->client));
 	json_object_set_new(obj, "connected", json_boolean(vp->conn_fd >= 0));
 	if (vp->has_mac) {
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", vp->mac[0], vp->mac[1],
-			 vp->mac[2], vp->mac[3], vp->mac[4], vp->mac[5]);
+		mac_format(vp->mac, mac);
 		json_object_set_new(obj, "mac", json_string(mac));
 	}
 	if (vp->conn_fd >= 0)
