@@ -6,11 +6,18 @@
  * Theory of operation
  *
  * Three parties touch a session. The datapath thread produces: for each
- * frame it linearises the bytes the filter may look at (once per frame,
- * shared by all sessions), runs the session's BPF program (compiled by
- * libpcap when the session starts, run with bpf_filter() on the frame's
- * wire length), and appends a pcap record - the 16-byte record header and
- * the captured bytes - to the session's byte ring. It never waits: when the
+ * frame it runs the session's BPF program, compiled by libpcap when the
+ * session starts, and appends a match as a pcap record - the 16-byte record
+ * header and the captured bytes - to the session's byte ring. The program
+ * runs in a classic-BPF interpreter of our own that loads straight from the
+ * frame as the datapath holds it (private Ethernet header, then segments),
+ * because making every frame contiguous for libpcap's bpf_filter() cost the
+ * 64-byte benchmark about 10%; the interpreter follows bpf_filter()'s
+ * semantics (a load past the frame rejects it, division by zero rejects,
+ * wire length = frame size), accepts only programs bpf_validate() passes,
+ * and a unit test compares it with bpf_filter() on many filters and frames.
+ * A program using an instruction it does not know runs in bpf_filter() on a
+ * linearised copy instead. The datapath never waits: when the
  * ring lacks room the frame is dropped and counted. The ring holds exactly
  * the bytes of the pcap stream, so the consumer, a writer thread per
  * session, copies ring bytes to the output without looking at them, in
@@ -82,7 +89,7 @@ struct capture_session {
 	char *filter;			/* spec.filter points here */
 	struct bpf_program prog;
 	bool has_prog;
-	uint32_t filter_reach;		/* frame bytes the program can load (UINT32_MAX: any) */
+	bool prog_native;		/* runs in filter_run(), not libpcap's bpf_filter() */
 	int out_fd;
 	size_t chunk_max;		/* largest write that cannot block once POLLOUT said so */
 	uint8_t *ring;
@@ -238,6 +245,350 @@ static uint32_t view_linearise(struct capture_view *v, uint32_t want)
 	return v->linear;
 }
 
+/* ------------------------------------------------------------ the filter */
+
+static int compile_filter(const char *filter, uint32_t snaplen, struct bpf_program *prog,
+			  char *err, size_t err_size);
+
+/* Copy @size bytes at @off of the frame, wherever they lie; false if past its end. */
+static bool frame_gather(const struct dp_pkt *pkt, uint32_t off, uint8_t *dst, uint32_t size)
+{
+	uint32_t i = 0;
+
+	for (; i < size && off + i < ETH_HDR_SIZE; i++)
+		dst[i] = pkt->eth[off + i];
+	if (i < size && vq_iov_copy_from(dst + i, pkt->iov, pkt->niov, off + i - ETH_HDR_SIZE,
+					 size - i) != size - i)
+		return false;
+	return true;
+}
+
+/*
+ * A big-endian load of @size (1, 2 or 4) bytes at @off, as BPF loads are.
+ * Return: false if the bytes are not all inside the frame.
+ */
+static inline bool frame_load(const struct dp_pkt *pkt, uint32_t off, uint32_t size, uint32_t *value)
+{
+	const uint8_t *p;
+	uint8_t tmp[4];
+
+	if ((uint64_t)off + size > pkt->size)
+		return false;
+	if (off + size <= ETH_HDR_SIZE) {
+		p = pkt->eth + off;
+	} else if (off >= ETH_HDR_SIZE && pkt->niov &&
+		   off - ETH_HDR_SIZE + size <= pkt->iov[0].iov_len) {
+		p = (const uint8_t *)pkt->iov[0].iov_base + (off - ETH_HDR_SIZE);
+	} else {
+		if (!frame_gather(pkt, off, tmp, size))
+			return false;
+		p = tmp;
+	}
+	if (size == 4)
+		*value = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	else if (size == 2)
+		*value = (uint32_t)p[0] << 8 | p[1];
+	else
+		*value = p[0];
+	return true;
+}
+
+#define LOAD_SIZE(code)	(BPF_SIZE(code) == BPF_W ? 4u : BPF_SIZE(code) == BPF_H ? 2u : 1u)
+
+/*
+ * Run classic BPF @pc over the frame: bpf_filter()'s semantics without
+ * making the frame contiguous. The program passed bpf_validate() and
+ * filter_native() (jumps in range, memory slots in range, a return at the
+ * end, only the opcodes below). Each handler dispatches the next
+ * instruction itself (computed goto), so the branch predictor sees one
+ * indirect jump per opcode rather than one for the whole program: that
+ * halves the cost of a typical filter. Return: bytes to capture, 0 to reject.
+ */
+static uint32_t filter_run(const struct bpf_insn *pc, const struct dp_pkt *pkt)
+{
+#define OP(code)	[code] = &&op_##code
+#define NEXT()		goto *ops[(++pc)->code]
+#define JUMP(cond)	do { pc += (cond) ? pc->jt : pc->jf; NEXT(); } while (0)
+	enum {
+		RET_K = BPF_RET | BPF_K, RET_A = BPF_RET | BPF_A,
+		LD_W_ABS = BPF_LD | BPF_W | BPF_ABS, LD_H_ABS = BPF_LD | BPF_H | BPF_ABS,
+		LD_B_ABS = BPF_LD | BPF_B | BPF_ABS, LD_W_IND = BPF_LD | BPF_W | BPF_IND,
+		LD_H_IND = BPF_LD | BPF_H | BPF_IND, LD_B_IND = BPF_LD | BPF_B | BPF_IND,
+		LD_LEN = BPF_LD | BPF_W | BPF_LEN, LDX_LEN = BPF_LDX | BPF_W | BPF_LEN,
+		LD_IMM = BPF_LD | BPF_IMM, LDX_IMM = BPF_LDX | BPF_IMM,
+		LD_MEM = BPF_LD | BPF_MEM, LDX_MEM = BPF_LDX | BPF_MEM,
+		LDX_MSH = BPF_LDX | BPF_MSH | BPF_B, ST = BPF_ST, STX = BPF_STX,
+		JA = BPF_JMP | BPF_JA,
+		JGT_K = BPF_JMP | BPF_JGT | BPF_K, JGE_K = BPF_JMP | BPF_JGE | BPF_K,
+		JEQ_K = BPF_JMP | BPF_JEQ | BPF_K, JSET_K = BPF_JMP | BPF_JSET | BPF_K,
+		JGT_X = BPF_JMP | BPF_JGT | BPF_X, JGE_X = BPF_JMP | BPF_JGE | BPF_X,
+		JEQ_X = BPF_JMP | BPF_JEQ | BPF_X, JSET_X = BPF_JMP | BPF_JSET | BPF_X,
+		ADD_X = BPF_ALU | BPF_ADD | BPF_X, SUB_X = BPF_ALU | BPF_SUB | BPF_X,
+		MUL_X = BPF_ALU | BPF_MUL | BPF_X, DIV_X = BPF_ALU | BPF_DIV | BPF_X,
+		MOD_X = BPF_ALU | BPF_MOD | BPF_X, AND_X = BPF_ALU | BPF_AND | BPF_X,
+		OR_X = BPF_ALU | BPF_OR | BPF_X, XOR_X = BPF_ALU | BPF_XOR | BPF_X,
+		LSH_X = BPF_ALU | BPF_LSH | BPF_X, RSH_X = BPF_ALU | BPF_RSH | BPF_X,
+		ADD_K = BPF_ALU | BPF_ADD | BPF_K, SUB_K = BPF_ALU | BPF_SUB | BPF_K,
+		MUL_K = BPF_ALU | BPF_MUL | BPF_K, DIV_K = BPF_ALU | BPF_DIV | BPF_K,
+		MOD_K = BPF_ALU | BPF_MOD | BPF_K, AND_K = BPF_ALU | BPF_AND | BPF_K,
+		OR_K = BPF_ALU | BPF_OR | BPF_K, XOR_K = BPF_ALU | BPF_XOR | BPF_K,
+		LSH_K = BPF_ALU | BPF_LSH | BPF_K, RSH_K = BPF_ALU | BPF_RSH | BPF_K,
+		NEG = BPF_ALU | BPF_NEG, TAX = BPF_MISC | BPF_TAX, TXA = BPF_MISC | BPF_TXA,
+	};
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"	/* the known opcodes override the default */
+	static const void *const ops[256] = {
+		[0 ... 255] = &&op_reject,
+		OP(RET_K), OP(RET_A), OP(LD_W_ABS), OP(LD_H_ABS), OP(LD_B_ABS),
+		OP(LD_W_IND), OP(LD_H_IND), OP(LD_B_IND), OP(LD_LEN), OP(LDX_LEN),
+		OP(LD_IMM), OP(LDX_IMM), OP(LD_MEM), OP(LDX_MEM), OP(LDX_MSH), OP(ST), OP(STX),
+		OP(JA), OP(JGT_K), OP(JGE_K), OP(JEQ_K), OP(JSET_K),
+		OP(JGT_X), OP(JGE_X), OP(JEQ_X), OP(JSET_X),
+		OP(ADD_X), OP(SUB_X), OP(MUL_X), OP(DIV_X), OP(MOD_X), OP(AND_X), OP(OR_X),
+		OP(XOR_X), OP(LSH_X), OP(RSH_X),
+		OP(ADD_K), OP(SUB_K), OP(MUL_K), OP(DIV_K), OP(MOD_K), OP(AND_K), OP(OR_K),
+		OP(XOR_K), OP(LSH_K), OP(RSH_K), OP(NEG), OP(TAX), OP(TXA),
+	};
+#pragma GCC diagnostic pop
+	uint32_t mem[BPF_MEMWORDS] = { 0 };	/* libpcap never reads a slot unwritten; be sure */
+	uint32_t a = 0, x = 0, v;
+
+	goto *ops[pc->code];
+
+op_RET_K:
+	return pc->k;
+op_RET_A:
+	return a;
+op_LD_W_ABS:
+	if (!frame_load(pkt, pc->k, 4, &a))
+		return 0;
+	NEXT();
+op_LD_H_ABS:
+	if (!frame_load(pkt, pc->k, 2, &a))
+		return 0;
+	NEXT();
+op_LD_B_ABS:
+	if (!frame_load(pkt, pc->k, 1, &a))
+		return 0;
+	NEXT();
+op_LD_W_IND:
+	if (pc->k > UINT32_MAX - x || !frame_load(pkt, x + pc->k, 4, &a))
+		return 0;
+	NEXT();
+op_LD_H_IND:
+	if (pc->k > UINT32_MAX - x || !frame_load(pkt, x + pc->k, 2, &a))
+		return 0;
+	NEXT();
+op_LD_B_IND:
+	if (pc->k > UINT32_MAX - x || !frame_load(pkt, x + pc->k, 1, &a))
+		return 0;
+	NEXT();
+op_LD_LEN:
+	a = pkt->size;
+	NEXT();
+op_LDX_LEN:
+	x = pkt->size;
+	NEXT();
+op_LD_IMM:
+	a = pc->k;
+	NEXT();
+op_LDX_IMM:
+	x = pc->k;
+	NEXT();
+op_LD_MEM:
+	a = mem[pc->k];
+	NEXT();
+op_LDX_MEM:
+	x = mem[pc->k];
+	NEXT();
+op_LDX_MSH:
+	if (!frame_load(pkt, pc->k, 1, &v))
+		return 0;
+	x = (v & 0xf) << 2;
+	NEXT();
+op_ST:
+	mem[pc->k] = a;
+	NEXT();
+op_STX:
+	mem[pc->k] = x;
+	NEXT();
+op_JA:
+	pc += pc->k;
+	NEXT();
+op_JGT_K:
+	JUMP(a > pc->k);
+op_JGE_K:
+	JUMP(a >= pc->k);
+op_JEQ_K:
+	JUMP(a == pc->k);
+op_JSET_K:
+	JUMP(a & pc->k);
+op_JGT_X:
+	JUMP(a > x);
+op_JGE_X:
+	JUMP(a >= x);
+op_JEQ_X:
+	JUMP(a == x);
+op_JSET_X:
+	JUMP(a & x);
+op_ADD_X:
+	a += x;
+	NEXT();
+op_SUB_X:
+	a -= x;
+	NEXT();
+op_MUL_X:
+	a *= x;
+	NEXT();
+op_DIV_X:
+	if (!x)
+		return 0;
+	a /= x;
+	NEXT();
+op_MOD_X:
+	if (!x)
+		return 0;
+	a %= x;
+	NEXT();
+op_AND_X:
+	a &= x;
+	NEXT();
+op_OR_X:
+	a |= x;
+	NEXT();
+op_XOR_X:
+	a ^= x;
+	NEXT();
+op_LSH_X:
+	a = x < 32 ? a << x : 0;
+	NEXT();
+op_RSH_X:
+	a = x < 32 ? a >> x : 0;
+	NEXT();
+op_ADD_K:
+	a += pc->k;
+	NEXT();
+op_SUB_K:
+	a -= pc->k;
+	NEXT();
+op_MUL_K:
+	a *= pc->k;
+	NEXT();
+op_DIV_K:
+	a /= pc->k;	/* validated: k != 0 */
+	NEXT();
+op_MOD_K:
+	a %= pc->k;
+	NEXT();
+op_AND_K:
+	a &= pc->k;
+	NEXT();
+op_OR_K:
+	a |= pc->k;
+	NEXT();
+op_XOR_K:
+	a ^= pc->k;
+	NEXT();
+op_LSH_K:
+	a = pc->k < 32 ? a << pc->k : 0;
+	NEXT();
+op_RSH_K:
+	a = pc->k < 32 ? a >> pc->k : 0;
+	NEXT();
+op_NEG:
+	a = -a;
+	NEXT();
+op_TAX:
+	x = a;
+	NEXT();
+op_TXA:
+	a = x;
+	NEXT();
+op_reject:
+	return 0;	/* filter_native() let no other opcode through */
+#undef OP
+#undef NEXT
+#undef JUMP
+}
+
+/* Whether filter_run() knows every instruction of @prog (else bpf_filter() runs it). */
+static bool filter_native(const struct bpf_program *prog)
+{
+	static const uint16_t known[] = {
+		BPF_RET | BPF_K, BPF_RET | BPF_A,
+		BPF_LD | BPF_W | BPF_ABS, BPF_LD | BPF_H | BPF_ABS, BPF_LD | BPF_B | BPF_ABS,
+		BPF_LD | BPF_W | BPF_IND, BPF_LD | BPF_H | BPF_IND, BPF_LD | BPF_B | BPF_IND,
+		BPF_LD | BPF_W | BPF_LEN, BPF_LDX | BPF_W | BPF_LEN,
+		BPF_LD | BPF_IMM, BPF_LDX | BPF_IMM, BPF_LD | BPF_MEM, BPF_LDX | BPF_MEM,
+		BPF_LDX | BPF_MSH | BPF_B, BPF_ST, BPF_STX, BPF_JMP | BPF_JA,
+		BPF_JMP | BPF_JGT | BPF_K, BPF_JMP | BPF_JGE | BPF_K, BPF_JMP | BPF_JEQ | BPF_K,
+		BPF_JMP | BPF_JSET | BPF_K, BPF_JMP | BPF_JGT | BPF_X, BPF_JMP | BPF_JGE | BPF_X,
+		BPF_JMP | BPF_JEQ | BPF_X, BPF_JMP | BPF_JSET | BPF_X,
+		BPF_ALU | BPF_ADD | BPF_X, BPF_ALU | BPF_SUB | BPF_X, BPF_ALU | BPF_MUL | BPF_X,
+		BPF_ALU | BPF_AND | BPF_X, BPF_ALU | BPF_OR | BPF_X, BPF_ALU | BPF_XOR | BPF_X,
+		BPF_ALU | BPF_DIV | BPF_X, BPF_ALU | BPF_MOD | BPF_X, BPF_ALU | BPF_LSH | BPF_X,
+		BPF_ALU | BPF_RSH | BPF_X, BPF_ALU | BPF_ADD | BPF_K, BPF_ALU | BPF_SUB | BPF_K,
+		BPF_ALU | BPF_MUL | BPF_K, BPF_ALU | BPF_AND | BPF_K, BPF_ALU | BPF_OR | BPF_K,
+		BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_DIV | BPF_K, BPF_ALU | BPF_MOD | BPF_K,
+		BPF_ALU | BPF_LSH | BPF_K, BPF_ALU | BPF_RSH | BPF_K, BPF_ALU | BPF_NEG,
+		BPF_MISC | BPF_TAX, BPF_MISC | BPF_TXA,
+	};
+	u_int i, j;
+
+	if (!prog->bf_len || !bpf_validate(prog->bf_insns, (int)prog->bf_len))
+		return false;
+	for (i = 0; i < prog->bf_len; i++) {
+		const struct bpf_insn *insn = &prog->bf_insns[i];
+		bool found = false;
+
+		for (j = 0; j < sizeof(known) / sizeof(known[0]) && !found; j++)
+			found = insn->code == known[j];
+		if (!found)
+			return false;
+		/* bpf_validate() checks these too; the interpreter relies on them. */
+		if ((insn->code == BPF_ST || insn->code == BPF_STX ||
+		     insn->code == (BPF_LD | BPF_MEM) || insn->code == (BPF_LDX | BPF_MEM)) &&
+		    insn->k >= BPF_MEMWORDS)
+			return false;
+		if ((insn->code == (BPF_ALU | BPF_DIV | BPF_K) ||
+		     insn->code == (BPF_ALU | BPF_MOD | BPF_K)) && !insn->k)
+			return false;
+	}
+	return true;
+}
+
+bool capture_filter_native(const char *filter, uint32_t snaplen)
+{
+	struct bpf_program prog;
+	char err[PCAP_ERRBUF_SIZE + 64];
+	bool native;
+
+	if (compile_filter(filter, snaplen, &prog, err, sizeof(err)))
+		return false;
+	native = filter_native(&prog);
+	pcap_freecode(&prog);
+	return native;
+}
+
+uint32_t capture_filter_test(const char *filter, const struct dp_pkt *pkt, bool native)
+{
+	struct capture_view v = { .pkt = pkt };
+	struct bpf_program prog;
+	char err[PCAP_ERRBUF_SIZE + 64];
+	uint32_t ret, have;
+
+	if (compile_filter(filter, CAPTURE_SNAPLEN_MAX, &prog, err, sizeof(err)))
+		return UINT32_MAX;
+	if (native) {
+		ret = filter_run(prog.bf_insns, pkt);
+	} else {
+		have = view_linearise(&v, pkt->size);
+		ret = bpf_filter(prog.bf_insns, capture_linear, pkt->size, have);
+	}
+	pcap_freecode(&prog);
+	return ret;
+}
+
 static void writer_wake(struct capture_session *s)
 {
 	atomic_thread_fence(memory_order_seq_cst);
@@ -261,15 +612,15 @@ static bool session_offer(struct capture_session *s, uint64_t net_uid, uint64_t 
 
 	caplen = pkt->size < s->spec.snaplen ? pkt->size : s->spec.snaplen;
 	if (s->has_prog) {
-		/*
-		 * The filter sees the whole frame, as the kernel's would, but
-		 * only the bytes it can load are made contiguous for it.
-		 */
-		uint32_t reach = s->filter_reach < pkt->size ? s->filter_reach : pkt->size;
-		u_int ret;
+		/* The filter sees the whole frame, as the kernel's would. */
+		uint32_t ret;
 
-		have = view_linearise(v, reach);
-		ret = bpf_filter(s->prog.bf_insns, capture_linear, pkt->size, have);
+		if (__builtin_expect(s->prog_native, 1)) {
+			ret = filter_run(s->prog.bf_insns, pkt);
+		} else {
+			have = view_linearise(v, pkt->size);
+			ret = bpf_filter(s->prog.bf_insns, capture_linear, pkt->size, have);
+		}
 		if (!ret)
 			return false;
 		if (caplen > ret)
@@ -535,35 +886,6 @@ static size_t round_up_pow2(size_t size)
 	return p;
 }
 
-/*
- * How many bytes from the frame's start @prog can load: the furthest
- * absolute load, or UINT32_MAX if it loads at offsets computed at run time.
- */
-static uint32_t filter_reach(const struct bpf_program *prog)
-{
-	uint32_t reach = 0, end;
-	u_int i;
-
-	for (i = 0; i < prog->bf_len; i++) {
-		const struct bpf_insn *insn = &prog->bf_insns[i];
-		uint16_t code = insn->code;
-
-		if (BPF_CLASS(code) == BPF_LD && BPF_MODE(code) == BPF_IND)
-			return UINT32_MAX;
-		if (BPF_CLASS(code) == BPF_LD && BPF_MODE(code) == BPF_ABS)
-			end = insn->k + (BPF_SIZE(code) == BPF_W ? 4 : BPF_SIZE(code) == BPF_H ? 2 : 1);
-		else if (BPF_CLASS(code) == BPF_LDX && BPF_MODE(code) == BPF_MSH)
-			end = insn->k + 1;
-		else
-			continue;
-		if (end < insn->k)
-			return UINT32_MAX;
-		if (end > reach)
-			reach = end;
-	}
-	return reach;
-}
-
 /* Compile @filter for Ethernet frames; the message on failure is libpcap's. */
 static int compile_filter(const char *filter, uint32_t snaplen, struct bpf_program *prog,
 			  char *err, size_t err_size)
@@ -643,7 +965,7 @@ int capture_session_new(const struct capture_spec *spec, int out_fd,
 			return ret;
 		}
 		s->has_prog = true;
-		s->filter_reach = filter_reach(&s->prog);
+		s->prog_native = filter_native(&s->prog);
 	}
 	s->out_fd = out_fd;
 	*sessionp = s;

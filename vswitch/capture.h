@@ -138,6 +138,17 @@ int capture_session_flush(struct capture_session *s);
 /** capture_session_stats() - the counters so far (exact once the session stopped). */
 void capture_session_stats(const struct capture_session *s, struct capture_stats *stats);
 
+/**
+ * capture_filter_test() - for tests: compile @filter and run it on @pkt,
+ * in capture's own interpreter (@native) or in libpcap's bpf_filter() on a
+ * contiguous copy. Return: bytes to capture, 0 if rejected, UINT32_MAX if
+ * the filter does not compile.
+ */
+uint32_t capture_filter_test(const char *filter, const struct dp_pkt *pkt, bool native);
+
+/** capture_filter_native() - for tests: whether capture's interpreter runs @filter. */
+bool capture_filter_native(const char *filter, uint32_t snaplen);
+
 /** capture_session_free() - close the output and free. Accepts NULL. */
 void capture_session_free(struct capture_session *s);
 

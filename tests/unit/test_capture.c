@@ -344,6 +344,116 @@ static void test_reader_gone(void **state)
 	capture_session_free(s);
 }
 
+/*
+ * capture's own BPF interpreter agrees with libpcap's bpf_filter() on every
+ * filter below, over frames of many kinds, each in one segment, in odd
+ * segments and one byte per segment (loads that straddle segments).
+ */
+static void split(struct dp_pkt *pkt, uint8_t *data, size_t size, size_t seg)
+{
+	size_t off = ETH_HDR_SIZE;
+
+	memcpy(pkt->eth, data, ETH_HDR_SIZE);
+	pkt->size = (uint32_t)size;
+	pkt->niov = 0;
+	while (off < size && pkt->niov < DP_MAX_IOV) {
+		size_t n = size - off < seg ? size - off : seg;
+
+		if (pkt->niov == DP_MAX_IOV - 1)
+			n = size - off;
+		pkt->iov[pkt->niov].iov_base = data + off;
+		pkt->iov[pkt->niov].iov_len = n;
+		pkt->niov++;
+		off += n;
+	}
+}
+
+static void test_interpreter_matches_libpcap(void **state)
+{
+	static const char *const filters[] = {
+		"", "icmp", "tcp port 80", "udp port 53", "arp", "ip6", "tcp", "ip",
+		"ether host 02:00:00:00:00:0a", "ether src 02:00:00:00:00:0a and not ip6",
+		"ether dst 02:00:00:00:00:0b", "ether broadcast", "ether multicast",
+		"vlan", "vlan and icmp", "vlan 100 and udp", "tcp[13] & 2 != 0", "ip[2:2] > 80",
+		"len > 100", "greater 90", "less 70", "ip[6:2] & 0x1fff != 0",
+		"portrange 50-60", "net 10.0.0.0/8", "host 10.0.0.2", "src host 10.0.0.1",
+		"icmp[icmptype] == icmp-echo", "tcp[tcpflags] & tcp-syn != 0",
+		"ether[0] & 1 = 0", "ip and (udp or icmp)", "ip6 and tcp port 80",
+		"ether proto 0x88b5", "udp[8:4] = 0x01020304", "ip[0] & 0xf > 5",
+		"tcp dst port 80 and (ip[2:2] - ((ip[0]&0xf)<<2) - ((tcp[12]&0xf0)>>2)) != 0",
+		"ip[8] * 2 = 128", "ip[8] / 2 = 32", "ip[8] % 3 = 1", "ip[1] ^ 3 = 3",
+		"ip[8] - 1 = 63", "ip[8] + 1 = 65", "ip[8] | 1 = 65", "-ip[8] = -64",
+		"ip[8] >> 1 = 32", "ether[len - 1] = 0x3f", "ether[1000] = 0", "ip6 and icmp6",
+		"ip multicast", "udp and ip[9] = 17 and udp[4:2] > 8",
+	};
+	static uint8_t frames[12][2048];
+	size_t sizes[12];
+	static const size_t segs[] = { 4096, 7, 1 };
+	struct frame f;
+	struct dp_pkt pkt;
+	unsigned int i, j, k, n = 0, accepted = 0, rejected = 0;
+
+	(void)state;
+	frame_ipv4(&f, 1, 0, 98);
+	memcpy(frames[n], f.data, 98), sizes[n++] = 98;
+	frame_ipv4(&f, 6, 80, 300);
+	memcpy(frames[n], f.data, 300), sizes[n++] = 300;
+	frame_ipv4(&f, 17, 53, 80);
+	memcpy(frames[n], f.data, 80), sizes[n++] = 80;
+	frame_ipv4(&f, 17, 55, 1500);
+	memcpy(frames[n], f.data, 1500), sizes[n++] = 1500;
+	/* IP options (ihl 6), a fragment, a truncated IP header, a runt. */
+	frame_ipv4(&f, 6, 80, 120);
+	f.data[14] = 0x46;
+	memcpy(frames[n], f.data, 120), sizes[n++] = 120;
+	frame_ipv4(&f, 17, 53, 80);
+	f.data[20] = 0x00;
+	f.data[21] = 0x10;
+	memcpy(frames[n], f.data, 80), sizes[n++] = 80;
+	memcpy(frames[n], f.data, 30), sizes[n++] = 30;
+	memcpy(frames[n], f.data, 14), sizes[n++] = 14;
+	/* 802.1Q vlan 100 around ICMP. */
+	frame_ipv4(&f, 1, 0, 98);
+	memcpy(frames[n], f.data, 12);
+	memcpy(frames[n] + 12, "\x81\x00\x00\x64", 4);
+	memcpy(frames[n] + 16, f.data + 12, 86);
+	sizes[n++] = 102;
+	/* IPv6 TCP to port 80, ARP, and noise. */
+	memcpy(frames[n], f.data, 12);
+	memcpy(frames[n] + 12, "\x86\xdd\x60\x00\x00\x00\x00\x14\x06\x40", 10);
+	memset(frames[n] + 22, 0x11, 32);
+	memset(frames[n] + 54, 0, 20);
+	frames[n][56] = 0;
+	frames[n][57] = 80;
+	sizes[n++] = 74;
+	memcpy(frames[n], "\xff\xff\xff\xff\xff\xff\x02\0\0\0\0\x0a\x08\x06\0\x01\x08\0\x06\x04\0\x01", 22);
+	sizes[n++] = 60;
+	srand(42);
+	for (i = 0; i < 200; i++)
+		frames[n][i] = (uint8_t)rand();
+	sizes[n++] = 200;
+
+	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
+		if (!capture_filter_native(filters[i], CAPTURE_SNAPLEN_MAX))
+			fail_msg("filter '%s' does not run in capture's interpreter", filters[i]);
+		for (j = 0; j < n; j++) {
+			for (k = 0; k < sizeof(segs) / sizeof(segs[0]); k++) {
+				uint32_t ours, theirs;
+
+				split(&pkt, frames[j], sizes[j], segs[k]);
+				ours = capture_filter_test(filters[i], &pkt, true);
+				theirs = capture_filter_test(filters[i], &pkt, false);
+				if (ours != theirs)
+					fail_msg("filter '%s', frame %u, segments of %zu: ours %u, libpcap %u",
+						 filters[i], j, segs[k], ours, theirs);
+				ours ? accepted++ : rejected++;
+			}
+		}
+	}
+	/* Both answers are well represented, so agreeing means something. */
+	assert_true(accepted > 200 && rejected > 200);
+}
+
 /* ------------------------------------ control commands with the datapath */
 
 struct fake_port {
@@ -649,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_full_queue_drops),
 		cmocka_unit_test(test_bad_filter_and_spec),
 		cmocka_unit_test(test_reader_gone),
+		cmocka_unit_test(test_interpreter_matches_libpcap),
 		cmocka_unit_test(test_commands_end_to_end),
 		cmocka_unit_test(test_netctl_parse),
 		cmocka_unit_test(test_netctl_format),
