@@ -8,10 +8,12 @@
  * Order matters, and every step is undone in reverse if a later one fails,
  * so a failed run leaves nothing behind: inputs are checked first (files,
  * QEMU, accelerator, name, vswitchd, networks) before anything is created;
- * then the VM directory and record, then one client-mode vswitchd port per
- * NIC, then QEMU. QEMU's initialisation waits until vswitchd has connected
- * to every NIC socket, so once QMP answers the guest is running with its
- * network plugged in: that is when `run --detach` returns.
+ * then the VM directory and record, then QEMU, and as soon as QEMU listens
+ * on its NIC sockets one client-mode vswitchd port per NIC (vswitchd then
+ * connects at once, not at its next one-second retry). QEMU's initialisation
+ * waits until vswitchd has connected to every NIC socket, so once QMP
+ * answers the guest is running with its network plugged in: that is when
+ * `run --detach` returns.
  *
  * The supervisor is the process that started QEMU: `vmm run` itself in the
  * foreground (it also shows the serial console output), or a detached child
@@ -248,7 +250,7 @@ static void describe_exit(int status, bool stopping, struct vm *vm)
 {
 	if (stopping) {
 		vm->state = VM_STOPPED;
-		fmt(vm->exit_reason, sizeof(vm->exit_reason), "stopped");
+		fmt(vm->exit_reason, sizeof(vm->exit_reason), "stopped on request");
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		vm->state = VM_STOPPED;
 		fmt(vm->exit_reason, sizeof(vm->exit_reason), "guest powered off");
@@ -355,18 +357,9 @@ static int supervise(struct vmm_ctx *ctx, struct vm *vm, pid_t pid, bool foregro
 	return vm->state == VM_CRASHED ? VMM_EXIT_FAILURE : VMM_EXIT_OK;
 }
 
-/* Undo a start that failed before QEMU came up: ports, then the VM directory. */
-static void undo_start(struct vmm_ctx *ctx, struct vm *vm, int ports_added)
+/* Undo a start that failed before QEMU came up (start_qemu removed the ports). */
+static void undo_start(struct vm *vm)
 {
-	char e[256];
-	struct sw sw;
-	int i;
-
-	if (ports_added > 0 && sw_open(&sw, ctx->socket_path, e, sizeof(e)) == 0) {
-		for (i = ports_added - 1; i >= 0; i--)
-			sw_port_del(&sw, vm->nics[i].net, vm->nics[i].port, e, sizeof(e));
-		sw_close(&sw);
-	}
 	vm_remove_dir(vm);
 }
 
@@ -385,25 +378,98 @@ static void print_started(const struct vm *vm)
 }
 
 /*
- * Start QEMU and wait for it to come up; on success the VM record says
- * running. On failure everything is undone. Return: QEMU's pid or -errno.
+ * Wait until QEMU listens on every NIC socket (it creates them before it
+ * starts waiting for the backends). Return: 0, or negative errno with @err set.
+ */
+static int wait_nic_sockets(struct vm *vm, pid_t pid, char *err, size_t err_size)
+{
+	long long deadline = now_ms() + VMM_START_TIMEOUT_SEC * 1000LL;
+	char path[PATH_MAX], log[PATH_MAX], why[400];
+	int i, status;
+
+	vm_path(vm, "qemu.log", log, sizeof(log));
+	for (i = 0; i < vm->nic_count;) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			last_line(log, why, sizeof(why));
+			fmt(err, err_size, "QEMU exited during start-up: %s",
+			    why[0] ? why : "no message (see qemu.log)");
+			return -ECHILD;
+		}
+		if (stop_requested) {
+			fmt(err, err_size, "interrupted while QEMU was starting");
+			return -EINTR;
+		}
+		if (now_ms() > deadline) {
+			fmt(err, err_size, "QEMU did not create its NIC sockets within %d s; see %s",
+			    VMM_START_TIMEOUT_SEC, log);
+			return -ETIMEDOUT;
+		}
+		net_socket_path(vm, &vm->nics[i], path, sizeof(path));
+		if (access(path, F_OK) == 0)
+			i++;
+		else
+			usleep(20 * 1000);
+	}
+	return 0;
+}
+
+/*
+ * Add one client-mode vswitchd port per NIC, now that QEMU listens on their
+ * sockets (vswitchd connects at once instead of at its next retry).
+ * Return: 0, or negative errno with @err set and the ports added removed.
+ */
+static int add_ports(struct vmm_ctx *ctx, struct vm *vm, char *err, size_t err_size)
+{
+	char path[PATH_MAX], e[256];
+	struct sw sw;
+	int i, ret;
+
+	if (!vm->nic_count)
+		return 0;
+	ret = sw_open(&sw, ctx->socket_path, err, err_size);
+	if (ret)
+		return ret;
+	for (i = 0; i < vm->nic_count; i++) {
+		net_socket_path(vm, &vm->nics[i], path, sizeof(path));
+		ret = sw_port_add(&sw, vm->nics[i].net, vm->nics[i].port, path, vm->nics[i].mac,
+				  err, err_size);
+		if (ret)
+			break;
+	}
+	if (ret)
+		while (i-- > 0)
+			sw_port_del(&sw, vm->nics[i].net, vm->nics[i].port, e, sizeof(e));
+	sw_close(&sw);
+	return ret;
+}
+
+/*
+ * Start QEMU, plug its NICs into vswitchd and wait for it to come up; on
+ * success the VM record says running. On failure QEMU is gone and the ports
+ * are removed (the caller removes the directory). Return: QEMU's pid or -errno.
  */
 static pid_t start_qemu(struct vmm_ctx *ctx, struct vm *vm, struct strv *argv,
 			char *err, size_t err_size)
 {
+	char e[256];
 	pid_t pid;
-	int lock, ret;
+	int lock, ret, i;
 
 	pid = spawn_qemu(vm, argv->items);
 	if (pid < 0) {
 		fmt(err, err_size, "cannot start QEMU: %s", strerror(-pid));
 		return pid;
 	}
-	ret = wait_qemu_up(vm, pid, err, err_size);
+	ret = wait_nic_sockets(vm, pid, err, err_size);
+	if (!ret)
+		ret = add_ports(ctx, vm, err, err_size);
 	if (ret) {
 		kill_and_reap(pid);
 		return ret;
 	}
+	ret = wait_qemu_up(vm, pid, err, err_size);
+	if (ret)
+		goto fail;
 	lock = vm_lock(vm);
 	vm->qemu_pid = pid;
 	vm->qemu_start = proc_start_time(pid);
@@ -413,10 +479,21 @@ static pid_t start_qemu(struct vmm_ctx *ctx, struct vm *vm, struct strv *argv,
 	vm_unlock(lock);
 	if (ret) {
 		fmt(err, err_size, "cannot record the VM in %s: %s", vm->dir, strerror(-ret));
-		kill_and_reap(pid);
-		return ret;
+		goto fail;
 	}
 	return pid;
+fail:
+	kill_and_reap(pid);
+	{
+		struct sw sw;
+
+		if (sw_open(&sw, ctx->socket_path, e, sizeof(e)) == 0) {
+			for (i = vm->nic_count - 1; i >= 0; i--)
+				sw_port_del(&sw, vm->nics[i].net, vm->nics[i].port, e, sizeof(e));
+			sw_close(&sw);
+		}
+	}
+	return ret;
 }
 
 /* The detached supervisor: start QEMU, tell the parent how it went, supervise. */
@@ -451,7 +528,7 @@ static int detached_supervisor(struct vmm_ctx *ctx, struct vm *vm, struct strv *
 	pid = start_qemu(ctx, vm, argv, err, sizeof(err));
 	if (pid < 0) {
 		len = fmt(line, sizeof(line), "ERR %s\n", err);
-		undo_start(ctx, vm, vm->nic_count);
+		undo_start(vm);
 		if (write(notify_fd, line, (size_t)len) < 0) {
 			/* The parent is gone; nobody to tell. */
 		}
@@ -523,7 +600,7 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 	struct strv qemu_argv = { 0 };
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	struct vm *vm, *old;
-	int run_lock = -1, ports_added = 0, notify[2], i, ret;
+	int run_lock = -1, notify[2], i, ret;
 	struct sw sw = { .fd = -1 };
 	pid_t pid;
 
@@ -632,7 +709,7 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 		}
 	}
 
-	/* Now create: directory and record, overlay, ports. */
+	/* Now create: directory, overlay, record (QEMU and the ports follow). */
 	if (mkdir(vm->dir, 0755) < 0) {
 		fmt(err, sizeof(err), "cannot create %s: %s", vm->dir, strerror(errno));
 		goto fail_msg;
@@ -646,14 +723,6 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 	if (ret) {
 		fmt(err, sizeof(err), "cannot write %s/vm.json: %s", vm->dir, strerror(-ret));
 		goto undo;
-	}
-	for (i = 0; i < vm->nic_count; i++) {
-		net_socket_path(vm, &vm->nics[i], path, sizeof(path));
-		ret = sw_port_add(&sw, vm->nics[i].net, vm->nics[i].port, path, vm->nics[i].mac,
-				  err, sizeof(err));
-		if (ret)
-			goto undo;
-		ports_added++;
 	}
 	sw_close(&sw);
 	ret = devices_build_argv(vm, qemu, &qemu_argv, err, sizeof(err));
@@ -712,7 +781,7 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 	return ret;
 
 undo:
-	undo_start(ctx, vm, ports_added);
+	undo_start(vm);
 fail_msg:
 	vmm_error("%s: %s", o.name, err);
 fail:

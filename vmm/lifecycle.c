@@ -111,7 +111,7 @@ void vm_refresh(struct vmm_ctx *ctx, struct vm *vm)
 		if (vm_is_active(vm) && !vm_qemu_alive(vm)) {
 			if (vm->state == VM_STOPPING) {
 				vm->state = VM_STOPPED;
-				fmt(vm->exit_reason, sizeof(vm->exit_reason), "stopped");
+				fmt(vm->exit_reason, sizeof(vm->exit_reason), "stopped on request");
 			} else {
 				vm->state = VM_CRASHED;
 				fmt(vm->exit_reason, sizeof(vm->exit_reason),

@@ -40,6 +40,12 @@ vmm() { timeout 90 "$VMM_BIN" -s "$T_SOCK" --run-dir "$VMM_RUN" "$@"; }
 # vm_field NAME EXPR - a value from `vmm --json info NAME` (pyjson EXPR).
 vm_field() { vmm --json info "$1" | pyjson "$2"; }
 
+# vm_state_is NAME STATE - for wait_until: vmm shows NAME in STATE.
+vm_state_is() { [ "$(vm_field "$1" 'd["state"]' 2>/dev/null)" = "$2" ]; }
+
+# port_gone NET PORT - for wait_until: vswitchd has no PORT in NET.
+port_gone() { [ -z "$(port_state "$1" "$2")" ]; }
+
 # kill_guests - kill every QEMU and supervisor this run started, by PID.
 kill_guests() {
 	local rec pid

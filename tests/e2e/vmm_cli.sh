@@ -81,9 +81,9 @@ wait_serial c1 "VSWITCH-GUEST-READY" 60
 say "QEMU killed: the supervisor records the crash and removes the port"
 pid=$(vm_field c1 'd["qemu_pid"]')
 kill -KILL "$pid"
-wait_until 10 test "$(vm_field c1 'd["state"]')" = crashed || fail "c1 not shown as crashed: $(vm_field c1 'd["state"]')"
+wait_until 10 vm_state_is c1 crashed || fail "c1 not shown as crashed: $(vm_field c1 'd["state"]')"
 assert_contains "$(vm_field c1 'd["exit_reason"]')" "signal 9" "c1's exit reason"
-wait_until 5 test -z "$(port_state "$NET" c1)" || fail "c1's port still in vswitchd"
+wait_until 5 port_gone "$NET" c1 || fail "c1's port still in vswitchd"
 vmm list
 
 say "QEMU and its supervisor killed: the next vmm command notices"
@@ -112,6 +112,8 @@ assert_ok "stop d2 --force" vmm stop d2 --force
 say "stop, rm"
 start_guest c3 "vswitch.ip=eth0:$T_SUBNET.13/24" --net "$NET"
 wait_serial c3 "VSWITCH-GUEST-READY" 60
+out=$(printf 'echo console-says-$((6 * 7)) $(hostname)\n' | vmm console c3)
+assert_contains "$out" "console-says-42 c3" "vmm console without a terminal"
 out=$(assert_ok "stop c3" vmm stop c3)
 assert_contains "$out" "c3: stopped" "stop c3"
 assert_eq "" "$(port_state "$NET" c3)" "c3's port after stop"
@@ -120,6 +122,24 @@ fails_with "console of a stopped VM" 1 "is not running" vmm console c3
 assert_ok "rm c3" vmm rm c3
 [ ! -e "$VMM_RUN/c3" ] || fail "c3's directory left after rm"
 assert_eq "c1 d1 d2" "$(vmm --json list | pyjson '" ".join(v["name"] for v in d["vms"])')" "VMs after rm"
+
+say "foreground run: serial output on stdout, Ctrl-C (SIGINT) powers the guest down"
+"$VMM_BIN" -s "$T_SOCK" --run-dir "$VMM_RUN" run fg --kernel "$K" --initrd "$I" \
+	--append "console=ttyS0 quiet vswitch.name=fg" --memory 128M --net "$NET" \
+	</dev/null >"$T_TMP/fg.out" 2>&1 &
+fg_pid=$!
+track_pid "$fg_pid"
+wait_serial fg "VSWITCH-GUEST-READY" 60
+assert_eq up "$(wait_until 10 ports_up "$NET" fg && echo up)" "fg's port"
+kill -INT "$fg_pid"
+rc=0
+wait "$fg_pid" || rc=$?
+cat "$T_TMP/fg.out"
+assert_eq 0 "$rc" "foreground vmm run's exit status after SIGINT"
+assert_contains "$(cat "$T_TMP/fg.out")" "VSWITCH-GUEST-READY fg" "serial output followed"
+assert_contains "$(cat "$T_TMP/fg.out")" "fg stopped" "foreground run's last word"
+assert_eq stopped "$(vm_field fg 'd["state"]')" "fg's state"
+assert_eq "" "$(port_state "$NET" fg)" "fg's port after the foreground run"
 
 stop_vswitchd
 say "passed"
