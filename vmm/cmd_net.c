@@ -2,8 +2,9 @@
 /*
  * cmd_net.c - `vmm attach-net NAME NET [--mac MAC]` and `vmm detach-net NAME
  * MAC`: NIC hot-plug on a running guest, like `virsh attach-interface --live`.
- * The vswitchd port comes first and goes last, so QEMU never waits on a
- * socket nobody will connect to.
+ * Plugging: QEMU listens on the NIC's socket, the vswitchd port is added
+ * (vswitchd connects at once), then the netdev and device; unplugging runs
+ * the other way, with the port last.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -124,8 +125,13 @@ int cmd_attach_net(struct vmm_ctx *ctx, int argc, char **argv)
 		vmm_error("%s: %s", vm->name, err);
 		goto unlock;
 	}
+	if (net_hotplug_listen(&q, vm, nic, err, sizeof(err))) {
+		vmm_error("%s: hot-plug failed: %s", vm->name, err);
+		goto close_qmp;
+	}
 	if (sw_port_add(&sw, nic->net, nic->port, sock, nic->mac, err, sizeof(err))) {
 		vmm_error("%s: %s", vm->name, err);
+		net_hotplug_unlisten(&q, nic);
 		goto close_qmp;
 	}
 	if (net_hotplug_add(&q, vm, nic, err, sizeof(err))) {

@@ -8,9 +8,10 @@
  * vswitchd connects to it as a client-mode port. QEMU owning the socket is
  * what lets vswitchd restart: when it goes, QEMU marks the link down and
  * keeps listening; when it is back and reconnects, QEMU replays the
- * vhost-user setup and the guest sees only a pause. QEMU does wait at start
- * (and in netdev_add) until the backend has connected, so the vswitchd port
- * is always created first.
+ * vhost-user setup and the guest sees only a pause. QEMU waits at start (and
+ * in netdev_add) until the backend has connected, so the vswitchd port is
+ * added as soon as QEMU listens: after it created the sockets at start, or
+ * after chardev-add when hot-plugging.
  *
  * Under TCG, QEMU 7.2's virtio-net-pci with MSI-X and vhost-user crashes;
  * vectors=0 (legacy INTx interrupts) avoids it, at some interrupt cost that
@@ -71,47 +72,57 @@ static struct vmm_device net_device = {
 };
 VMM_DEVICE(net_device)
 
-int net_hotplug_add(struct qmp *q, const struct vm *vm, const struct vm_nic *nic,
-		    char *err, size_t err_size)
+int net_hotplug_listen(struct qmp *q, const struct vm *vm, const struct vm_nic *nic,
+		       char *err, size_t err_size)
 {
-	char sock[PATH_MAX], chr[32], netdev[32], dev[32], ignored[256];
+	char sock[PATH_MAX], chr[32];
 	json_t *args;
-	int ret;
 
 	if (net_socket_path(vm, nic, sock, sizeof(sock))) {
 		fmt(err, err_size, "socket path in %s is too long", vm->dir);
 		return -ENAMETOOLONG;
 	}
 	fmt(chr, sizeof(chr), "chr-net%d", nic->id);
-	fmt(netdev, sizeof(netdev), "net%d", nic->id);
-	fmt(dev, sizeof(dev), "nic%d", nic->id);
-
 	args = json_pack("{s:s, s:{s:s, s:{s:{s:s, s:{s:s}}, s:b, s:b}}}",
 			 "id", chr,
 			 "backend", "type", "socket", "data",
 			 "addr", "type", "unix", "data", "path", sock,
 			 "server", 1, "wait", 0);
-	ret = qmp_exec(q, "chardev-add", args, NULL, HOTPLUG_TIMEOUT_MS, err, err_size);
-	if (ret)
-		goto out;
+	return qmp_exec(q, "chardev-add", args, NULL, HOTPLUG_TIMEOUT_MS, err, err_size);
+}
+
+void net_hotplug_unlisten(struct qmp *q, const struct vm_nic *nic)
+{
+	char chr[32], ignored[256];
+
+	fmt(chr, sizeof(chr), "chr-net%d", nic->id);
+	qmp_exec(q, "chardev-remove", json_pack("{s:s}", "id", chr), NULL, HOTPLUG_TIMEOUT_MS,
+		 ignored, sizeof(ignored));
+}
+
+int net_hotplug_add(struct qmp *q, const struct vm *vm, const struct vm_nic *nic,
+		    char *err, size_t err_size)
+{
+	char chr[32], netdev[32], dev[32], ignored[256];
+	json_t *args;
+	int ret;
+
+	fmt(chr, sizeof(chr), "chr-net%d", nic->id);
+	fmt(netdev, sizeof(netdev), "net%d", nic->id);
+	fmt(dev, sizeof(dev), "nic%d", nic->id);
+
+	/* QEMU waits here until vswitchd has connected to the socket. */
 	args = json_pack("{s:s, s:s, s:s}", "type", "vhost-user", "id", netdev, "chardev", chr);
 	ret = qmp_exec(q, "netdev_add", args, NULL, HOTPLUG_TIMEOUT_MS, err, err_size);
 	if (ret)
-		goto del_chardev;
+		return ret;
 	args = json_pack("{s:s, s:s, s:s, s:s}", "driver", "virtio-net-pci", "id", dev,
 			 "netdev", netdev, "mac", nic->mac);
 	ret = qmp_exec(q, "device_add", args, NULL, HOTPLUG_TIMEOUT_MS, err, err_size);
 	if (ret)
-		goto del_netdev;
-	return 0;
-
-del_netdev:
-	qmp_exec(q, "netdev_del", json_pack("{s:s}", "id", netdev), NULL, HOTPLUG_TIMEOUT_MS,
-		 ignored, sizeof(ignored));
-del_chardev:
-	qmp_exec(q, "chardev-remove", json_pack("{s:s}", "id", chr), NULL, HOTPLUG_TIMEOUT_MS,
-		 ignored, sizeof(ignored));
-out:
+		/* Deleting the netdev deletes its chardev as well. */
+		qmp_exec(q, "netdev_del", json_pack("{s:s}", "id", netdev), NULL,
+			 HOTPLUG_TIMEOUT_MS, ignored, sizeof(ignored));
 	return ret;
 }
 

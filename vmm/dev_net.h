@@ -12,9 +12,19 @@
 int net_socket_path(const struct vm *vm, const struct vm_nic *nic, char *out, size_t size);
 
 /**
- * net_hotplug_add() - plug @nic into the running guest: chardev, netdev, device.
- * The vswitchd port must exist already: QEMU waits for it to connect while
- * adding the netdev. Undoes what it did on failure.
+ * net_hotplug_listen() - first step of a hot-plug: QEMU listens on @nic's
+ * vhost-user socket (chardev-add). Return: 0, or a negative errno with @err set.
+ */
+int net_hotplug_listen(struct qmp *q, const struct vm *vm, const struct vm_nic *nic,
+		       char *err, size_t err_size);
+
+/** net_hotplug_unlisten() - undo net_hotplug_listen() (errors ignored). */
+void net_hotplug_unlisten(struct qmp *q, const struct vm_nic *nic);
+
+/**
+ * net_hotplug_add() - second step, once the vswitchd port exists: the netdev
+ * (QEMU waits for vswitchd to connect) and the virtio-net device. On failure
+ * the netdev and the chardev are gone again.
  * Return: 0, or a negative errno with @err set.
  */
 int net_hotplug_add(struct qmp *q, const struct vm *vm, const struct vm_nic *nic,
