@@ -250,16 +250,31 @@ static uint32_t view_linearise(struct capture_view *v, uint32_t want)
 static int compile_filter(const char *filter, uint32_t snaplen, struct bpf_program *prog,
 			  char *err, size_t err_size);
 
-/* Copy @size bytes at @off of the frame, wherever they lie; false if past its end. */
-static bool frame_gather(const struct dp_pkt *pkt, uint32_t off, uint8_t *dst, uint32_t size)
+static uint32_t load_be(const uint8_t *p, uint32_t size)
 {
+	if (size == 4)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	if (size == 2)
+		return (uint32_t)p[0] << 8 | p[1];
+	return p[0];
+}
+
+/*
+ * The slow load: bytes that straddle the header and a segment, or two
+ * segments. Out of line, so the common loads need no stack buffer.
+ */
+static __attribute__((noinline)) bool frame_gather(const struct dp_pkt *pkt, uint32_t off,
+						   uint32_t size, uint32_t *value)
+{
+	uint8_t tmp[4];
 	uint32_t i = 0;
 
 	for (; i < size && off + i < ETH_HDR_SIZE; i++)
-		dst[i] = pkt->eth[off + i];
-	if (i < size && vq_iov_copy_from(dst + i, pkt->iov, pkt->niov, off + i - ETH_HDR_SIZE,
+		tmp[i] = pkt->eth[off + i];
+	if (i < size && vq_iov_copy_from(tmp + i, pkt->iov, pkt->niov, off + i - ETH_HDR_SIZE,
 					 size - i) != size - i)
 		return false;
+	*value = load_be(tmp, size);
 	return true;
 }
 
@@ -269,28 +284,17 @@ static bool frame_gather(const struct dp_pkt *pkt, uint32_t off, uint8_t *dst, u
  */
 static inline bool frame_load(const struct dp_pkt *pkt, uint32_t off, uint32_t size, uint32_t *value)
 {
-	const uint8_t *p;
-	uint8_t tmp[4];
-
 	if ((uint64_t)off + size > pkt->size)
 		return false;
 	if (off + size <= ETH_HDR_SIZE) {
-		p = pkt->eth + off;
-	} else if (off >= ETH_HDR_SIZE && pkt->niov &&
-		   off - ETH_HDR_SIZE + size <= pkt->iov[0].iov_len) {
-		p = (const uint8_t *)pkt->iov[0].iov_base + (off - ETH_HDR_SIZE);
-	} else {
-		if (!frame_gather(pkt, off, tmp, size))
-			return false;
-		p = tmp;
+		*value = load_be(pkt->eth + off, size);
+		return true;
 	}
-	if (size == 4)
-		*value = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	else if (size == 2)
-		*value = (uint32_t)p[0] << 8 | p[1];
-	else
-		*value = p[0];
-	return true;
+	if (off >= ETH_HDR_SIZE && pkt->niov && off - ETH_HDR_SIZE + size <= pkt->iov[0].iov_len) {
+		*value = load_be((const uint8_t *)pkt->iov[0].iov_base + (off - ETH_HDR_SIZE), size);
+		return true;
+	}
+	return frame_gather(pkt, off, size, value);
 }
 
 #define LOAD_SIZE(code)	(BPF_SIZE(code) == BPF_W ? 4u : BPF_SIZE(code) == BPF_H ? 2u : 1u)
@@ -350,7 +354,7 @@ static uint32_t filter_run(const struct bpf_insn *pc, const struct dp_pkt *pkt)
 		OP(XOR_K), OP(LSH_K), OP(RSH_K), OP(NEG), OP(TAX), OP(TXA),
 	};
 #pragma GCC diagnostic pop
-	uint32_t mem[BPF_MEMWORDS] = { 0 };	/* libpcap never reads a slot unwritten; be sure */
+	uint32_t mem[BPF_MEMWORDS] = { 0 };	/* libpcap never loads a slot unstored; be sure */
 	uint32_t a = 0, x = 0, v;
 
 	goto *ops[pc->code];
@@ -597,35 +601,15 @@ static void writer_wake(struct capture_session *s)
 		eventfd_signal(s->wake_fd);
 }
 
-static bool session_offer(struct capture_session *s, uint64_t net_uid, uint64_t port_uid,
-			  unsigned int direction, struct capture_view *v)
+/* The filter accepted the frame: queue @caplen bytes of it, or count a drop. */
+static __attribute__((noinline)) bool session_queue(struct capture_session *s,
+						    struct capture_view *v, uint32_t caplen)
 {
 	const struct dp_pkt *pkt = v->pkt;
 	struct capture_rec_hdr rec;
-	uint32_t caplen, have;
 	uint64_t head, tail;
+	uint32_t have;
 
-	if (net_uid != s->spec.net_uid || !(direction & s->spec.directions) || s->count_reached)
-		return false;
-	if (s->spec.port_uid && port_uid != s->spec.port_uid)
-		return false;
-
-	caplen = pkt->size < s->spec.snaplen ? pkt->size : s->spec.snaplen;
-	if (s->has_prog) {
-		/* The filter sees the whole frame, as the kernel's would. */
-		uint32_t ret;
-
-		if (__builtin_expect(s->prog_native, 1)) {
-			ret = filter_run(s->prog.bf_insns, pkt);
-		} else {
-			have = view_linearise(v, pkt->size);
-			ret = bpf_filter(s->prog.bf_insns, capture_linear, pkt->size, have);
-		}
-		if (!ret)
-			return false;
-		if (caplen > ret)
-			caplen = ret;
-	}
 	have = view_linearise(v, caplen);
 	if (caplen > have)
 		caplen = have;
@@ -653,6 +637,38 @@ static bool session_offer(struct capture_session *s, uint64_t net_uid, uint64_t 
 		s->count_reached = true;
 	writer_wake(s);
 	return true;
+}
+
+/* Hot: every frame meets every running session here; most leave at once. */
+static inline bool session_offer(struct capture_session *s, uint64_t net_uid, uint64_t port_uid,
+				 unsigned int direction, struct capture_view *v)
+{
+	const struct dp_pkt *pkt = v->pkt;
+	uint32_t caplen;
+
+	if (net_uid != s->spec.net_uid || !(direction & s->spec.directions) || s->count_reached)
+		return false;
+	if (s->spec.port_uid && port_uid != s->spec.port_uid)
+		return false;
+
+	caplen = pkt->size < s->spec.snaplen ? pkt->size : s->spec.snaplen;
+	if (s->has_prog) {
+		/* The filter sees the whole frame, as the kernel's would. */
+		uint32_t ret;
+
+		if (__builtin_expect(s->prog_native, 1)) {
+			ret = filter_run(s->prog.bf_insns, pkt);
+		} else {
+			uint32_t have = view_linearise(v, pkt->size);
+
+			ret = bpf_filter(s->prog.bf_insns, capture_linear, pkt->size, have);
+		}
+		if (!ret)
+			return false;
+		if (caplen > ret)
+			caplen = ret;
+	}
+	return session_queue(s, v, caplen);
 }
 
 bool capture_session_offer(struct capture_session *s, uint64_t net_uid, uint64_t port_uid,
