@@ -142,6 +142,7 @@ int qmp_open(struct qmp *q, const char *path, int timeout_ms, char *err, size_t 
 		goto fail;
 	}
 	json_decref(greeting);
+	greeting = NULL;
 	ret = qmp_exec(q, "qmp_capabilities", NULL, NULL, timeout_ms, err, err_size);
 	if (ret)
 		goto fail;
