@@ -5,7 +5,7 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	:= libmnl libnftnl jansson libpcap
+PKGS	:= libmnl libnftnl jansson libpcap yaml-0.1
 CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-Wstrict-prototypes -Wmissing-prototypes -D_FORTIFY_SOURCE=2 \
 	-fstack-protector-strong -fPIE -g
@@ -13,7 +13,7 @@ OPT	?= -O2
 CFLAGS	?=
 CFLAGS	+= $(CFLAGS_BASE) $(OPT) -Ilib $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDFLAGS	+= -pie -Wl,-z,relro,-z,now
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmnl -lnftnl -ljansson -lpcap) -lpthread
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmnl -lnftnl -ljansson -lpcap -lyaml) -lpthread
 
 LIB_SRCS	:= $(wildcard lib/*.c)
 VSWITCHD_SRCS	:= $(wildcard vswitch/*.c)
