@@ -217,6 +217,30 @@ const struct netctl_command netctl_commands[] = {
 			  "write pcap to FILE, or to standard output with -w -; default: one line per frame", NULL, false },
 		},
 	},
+	{
+		.id = NETCTL_LAB_UP, .group = "lab", .name = "up", .method = "lab.up",
+		.usage = "FILE [--run-dir DIR] [--wait SEC]",
+		.summary = "create a lab's networks and boot its nodes (docs/labs.md)",
+		.positionals = { { "FILE", "file", NETCTL_ARG_TEXT, false } },
+	},
+	{
+		.id = NETCTL_LAB_DOWN, .group = "lab", .name = "down", .method = "lab.down",
+		.usage = "NAME [--run-dir DIR]",
+		.summary = "stop a lab's nodes and remove its networks",
+		.positionals = { { "NAME", "name", NETCTL_ARG_TEXT, false } },
+	},
+	{
+		.id = NETCTL_LAB_STATUS, .group = "lab", .name = "status", .method = "lab.status",
+		.usage = "NAME [--run-dir DIR]",
+		.summary = "show a lab's nodes, NICs, networks, addresses and forwards",
+		.positionals = { { "NAME", "name", NETCTL_ARG_TEXT, false } },
+	},
+	{
+		.id = NETCTL_LAB_GRAPH, .group = "lab", .name = "graph", .method = "lab.graph",
+		.usage = "NAME [--svg FILE] [--run-dir DIR]",
+		.summary = "print a lab's topology as Graphviz DOT, or render it to SVG",
+		.positionals = { { "NAME", "name", NETCTL_ARG_TEXT, false } },
+	},
 	{ .name = NULL },
 };
 
@@ -1126,6 +1150,14 @@ int netctl_parse(int argc, char *const argv[], struct netctl_invocation *inv,
 	if (cmd->id == NETCTL_CAPTURE) {
 		/* Short options and filter words: netctl/capture.c parses the rest. */
 		inv->action = NETCTL_ACTION_CAPTURE;
+		inv->command = cmd;
+		inv->capture_argc = argc - i;
+		inv->capture_argv = argv + i;
+		return 0;
+	}
+	if (cmd->id >= NETCTL_LAB_UP && cmd->id <= NETCTL_LAB_GRAPH) {
+		/* netctl/lab.c parses the rest. */
+		inv->action = NETCTL_ACTION_LAB;
 		inv->command = cmd;
 		inv->capture_argc = argc - i;
 		inv->capture_argv = argv + i;

@@ -39,6 +39,10 @@ enum netctl_command_id {
 	NETCTL_FORWARD_LIST,
 	NETCTL_LIST_COMMANDS,
 	NETCTL_CAPTURE,
+	NETCTL_LAB_UP,
+	NETCTL_LAB_DOWN,
+	NETCTL_LAB_STATUS,
+	NETCTL_LAB_GRAPH,
 };
 
 /* What an argument's text must look like, and how it goes into the request. */
@@ -103,6 +107,7 @@ enum netctl_action {
 	NETCTL_ACTION_RUN,	/* send command->method with params */
 	NETCTL_ACTION_HELP,	/* print help for help_group / command, or everything */
 	NETCTL_ACTION_CAPTURE,	/* run `capture` with capture_argc/argv (netctl/capture.c) */
+	NETCTL_ACTION_LAB,	/* run `lab CMD` with the words after it in capture_argc/argv (netctl/lab.c) */
 };
 
 struct netctl_invocation {

@@ -119,7 +119,8 @@ int netctl_capture_parse(int argc, char *const argv[], struct netctl_capture_arg
 		}
 		if (options_done || arg[0] != '-' || !arg[1]) {
 			if (!args->net) {
-				if (!netctl_name_valid(arg)) {
+				/* LAB/LINK names a lab's link (netctl/lab.c resolves it). */
+				if (!netctl_name_valid(arg) && !strchr(arg, '/')) {
 					capture_set_error(err, err_size, "invalid network name '%s'", arg);
 					goto fail;
 				}
@@ -897,6 +898,8 @@ out:
 	return status;
 }
 
+int (*netctl_capture_resolver)(const char *spec, char net[16], char *err, size_t err_size);
+
 int netctl_capture_main(const struct netctl_invocation *inv)
 {
 	struct netctl_capture_args args;
@@ -915,6 +918,21 @@ int netctl_capture_main(const struct netctl_invocation *inv)
 		capture_error_line("-w - writes binary pcap to standard output, which is a terminal; pipe it (e.g. into tcpdump -r -) or use -w FILE");
 		netctl_capture_args_clear(&args);
 		return NETCTL_EXIT_USAGE;
+	}
+	if (strchr(args.net, '/')) {
+		static char lab_net[16];
+
+		if (!netctl_capture_resolver) {
+			capture_error_line("invalid network name '%s'", args.net);
+			netctl_capture_args_clear(&args);
+			return NETCTL_EXIT_USAGE;
+		}
+		if (netctl_capture_resolver(args.net, lab_net, err, sizeof(err)) < 0) {
+			capture_error_line("%s", err);
+			netctl_capture_args_clear(&args);
+			return NETCTL_EXIT_FAILURE;
+		}
+		args.net = lab_net;
 	}
 	status = capture_run(inv, &args);
 	netctl_capture_args_clear(&args);

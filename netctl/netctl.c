@@ -14,6 +14,7 @@
 #include "args.h"
 #include "capture.h"
 #include "help.h"
+#include "lab.h"
 #include "output.h"
 
 static void error_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -197,7 +198,10 @@ int main(int argc, char **argv)
 		netctl_print_help(stdout, inv.help_group, inv.command);
 		status = NETCTL_EXIT_OK;
 	} else if (inv.action == NETCTL_ACTION_CAPTURE) {
+		netctl_capture_resolver = netctl_lab_resolve;
 		status = netctl_capture_main(&inv);
+	} else if (inv.action == NETCTL_ACTION_LAB) {
+		status = netctl_lab_main(&inv);
 	} else {
 		status = run(&inv);
 	}
