@@ -626,29 +626,13 @@ static int boot_nodes(const struct lab_ctx *ctx, const struct lab *lab, const ch
 	return failures;
 }
 
-/* The port of @node's NIC on network @net_index, from vmm's record. */
-static int node_port(const struct lab_ctx *ctx, const struct lab *lab, int node, int net_index,
-		     char *port, size_t size)
-{
-	json_t *info = vm_info(ctx, lab->nodes[node].vm), *nic;
-	size_t i;
-	int ret = -ENOENT;
-
-	json_array_foreach(json_object_get(info, "nics"), i, nic) {
-		const char *net = json_string_value(json_object_get(nic, "net"));
-		const char *name = json_string_value(json_object_get(nic, "port"));
-
-		if (net && name && !strcmp(net, lab->networks[net_index].net)) {
-			snprintf(port, size, "%s", name);
-			ret = 0;
-			break;
-		}
-	}
-	json_decref(info);
-	return ret;
-}
-
-static int add_forwards(const struct lab_ctx *ctx, const struct lab *lab, char *err, size_t err_size)
+/*
+ * Forwards go in once the nodes have their addresses: a forward to a node
+ * names the address its NIC on that network has (vswitchd resolves a port
+ * name only once it has seen the guest use an address).
+ */
+static int add_forwards(const struct lab_ctx *ctx, const struct lab *lab,
+			char (*addresses)[LAB_MAX_NICS][64], char *err, size_t err_size)
 {
 	for (size_t i = 0; i < lab->network_count; i++) {
 		const struct lab_network *net = &lab->networks[i];
@@ -684,15 +668,20 @@ static int add_forwards(const struct lab_ctx *ctx, const struct lab *lab, char *
 			snprintf(name, sizeof(name), "%.*s", (int)(port ? (size_t)(port - fw->target) : strlen(fw->target)), fw->target);
 			node = lab_find_node(lab, name);
 			if (node >= 0) {
-				char port_name[32];
+				const struct lab_node *vm = &lab->nodes[node];
+				char address[64] = "";
 
-				if (node_port(ctx, lab, node, (int)i, port_name, sizeof(port_name)) < 0) {
-					snprintf(err, err_size, "forward %s %s: node %s has no port on %s",
-						 fw->proto, fw->host, name, net->net);
+				for (size_t n = 0; n < vm->nic_count; n++)
+					if (vm->nics[n].net_index == (int)i && addresses[node][n][0])
+						snprintf(address, sizeof(address), "%s", addresses[node][n]);
+				address[strcspn(address, "/")] = '\0';
+				if (!address[0]) {
+					snprintf(err, err_size, "forward %s %s: node %s has no address on %s yet",
+						 fw->proto, fw->host, name, net->name);
 					json_decref(list);
 					return -EIO;
 				}
-				snprintf(target, sizeof(target), "%s%s", port_name, port ? port : "");
+				snprintf(target, sizeof(target), "%s%s", address, port ? port : "");
 			} else {
 				snprintf(target, sizeof(target), "%s", fw->target);
 			}
@@ -760,10 +749,6 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 	}
 	if (boot_nodes(ctx, lab, base_dir, started))
 		goto fail;
-	if (add_forwards(ctx, lab, err, sizeof(err)) < 0) {
-		lab_error("%s", err);
-		goto fail;
-	}
 
 	/* Wait for every node's network-ready markers on its serial console. */
 	deadline = now_sec() + ctx->wait_sec;
@@ -784,6 +769,11 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 		if (!waiting || now_sec() > deadline)
 			break;
 		usleep(200 * 1000);
+	}
+
+	if (add_forwards(ctx, lab, addresses, err, sizeof(err)) < 0) {
+		lab_error("%s", err);
+		goto fail;
 	}
 
 	printf("\n%-12s %-10s %s\n", "NODE", "STATE", "ADDRESSES");
