@@ -324,7 +324,7 @@ static int vhost_create(struct network *net, const char *name, json_t *params,
 	if (!vp)
 		return -ENOMEM;
 	port_init(&vp->up, &vhost_port_class, net, name, params);
-	snprintf(vp->path, sizeof(vp->path), "%s", path);
+	memcpy(vp->path, path, strlen(path) + 1);	/* length checked above */
 	vp->client = client && json_is_true(client);
 	vp->listen_fd = vp->conn_fd = vp->reconnect_timer = -1;
 	if (mac) {
