@@ -28,6 +28,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -642,15 +643,32 @@ struct svc_ring *dp_svc_rx_ring(void)
 
 int dp_svc_send(const struct svc_frame *frame)
 {
-	struct svc_frame *slot = svc_ring_reserve(&dp.svc_tx);
+	return dp_svc_send_burst(frame, 1) ? -ENOBUFS : 0;
+}
 
-	if (!slot)
-		return -ENOBUFS;
-	*slot = *frame;
-	svc_ring_commit(&dp.svc_tx);
-	if (!dp.pmd)
+unsigned int dp_svc_send_burst(const struct svc_frame *frames, unsigned int n)
+{
+	unsigned int i, queued = 0, dropped = 0;
+
+	for (i = 0; i < n; i++) {
+		struct svc_frame *slot;
+
+		if (!frames[i].size)
+			continue;
+		slot = svc_ring_reserve(&dp.svc_tx);
+		if (!slot) {
+			dropped++;
+			continue;
+		}
+		/* Copy only the header fields and the bytes in use, not all SVC_FRAME_MAX. */
+		memcpy(slot, &frames[i], offsetof(struct svc_frame, data) + frames[i].size);
+		svc_ring_commit(&dp.svc_tx);
+		queued++;
+	}
+	/* One wake-up for the whole burst. */
+	if (queued && !dp.pmd)
 		eventfd_signal(dp.svc_tx_fd);
-	return 0;
+	return dropped;
 }
 
 int dp_start(int pmd_cpu, int event_fd)

@@ -75,4 +75,11 @@ struct svc_ring *dp_svc_rx_ring(void);
  */
 int dp_svc_send(const struct svc_frame *frame);
 
+/**
+ * dp_svc_send_burst() - service thread: queue @n frames (those of size 0
+ * are skipped) and wake the datapath once. Return: frames dropped because
+ * the queue was full.
+ */
+unsigned int dp_svc_send_burst(const struct svc_frame *frames, unsigned int n);
+
 #endif /* VSWITCH_SERVICE_H */
