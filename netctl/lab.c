@@ -396,18 +396,26 @@ static int lab_down_lab(const struct lab_ctx *ctx, const struct lab *lab, bool q
 			printf("  %-12s stopped\n", lab->nodes[i].name);
 	}
 	free(jobs);
+	/* Without vswitchd nothing can be said about the networks: keep the record. */
+	{
+		int fd = ctl_connect(ctx->socket);
+
+		if (fd < 0) {
+			lab_error("cannot connect to %s: %s (is vswitchd running?); the networks stay recorded",
+				  ctx->socket, strerror(-fd));
+			return -EIO;
+		}
+		close(fd);
+	}
 	for (size_t i = 0; i < lab->network_count; i++) {
 		const struct lab_network *net = &lab->networks[i];
-		json_t *params = json_pack("{s:s, s:b}", "name", net->net, "force", 1);
-		int ret = sw_call(ctx, "net.destroy", params, NULL, err, sizeof(err));
+		json_t *info = NULL;
 
-		if (ret < 0 && ret != -ENOENT && !strstr(err, "no network") && !strstr(err, "not found")) {
-			/* A network that is gone already is what we want. */
-			json_t *info = NULL;
-
-			if (sw_call(ctx, "net.info", json_pack("{s:s}", "name", net->net), &info,
-				    err, sizeof(err)) == 0) {
-				json_decref(info);
+		/* A network that is gone already is what we want. */
+		if (sw_call(ctx, "net.info", json_pack("{s:s}", "name", net->net), &info, err, sizeof(err)) == 0) {
+			json_decref(info);
+			if (sw_call(ctx, "net.destroy", json_pack("{s:s, s:b}", "name", net->net, "force", 1),
+				    NULL, err, sizeof(err)) < 0) {
 				lab_error("cannot remove network %s: %s", net->net, err);
 				failures++;
 				continue;

@@ -45,6 +45,8 @@ say "status and a second up change nothing"
 st=$(assert_ok "lab status" lab status "$LAB" --json)
 assert_eq "running running running" "$(pyjson '" ".join(n["state"] for n in d["nodes"])' <<<"$st")" "node states"
 assert_eq 2 "$(pyjson 'len(d["links"])' <<<"$st")" "links"
+dot=$(assert_ok "lab graph" lab graph "$LAB")
+assert_contains "$dot" '"node:r1" -- "node:r2" [label="r1-r2", taillabel="eth0 10.0.12.1/24", headlabel="eth0 10.0.12.2/24"]' "the r1--r2 link in DOT"
 pids=$(pgrep -f -- "$VMM_RUN/" | sort | tr '\n' ' ')
 out=$(assert_ok "second lab up" lab up "$T_TMP/line.yaml")
 assert_contains "$out" "already running" "second up keeps the VMs"
