@@ -100,6 +100,7 @@ void vu_mem_unmap(struct vu_mem *mem)
 	}
 	memset(mem->regions, 0, sizeof(mem->regions[0]) * mem->nregions);
 	mem->nregions = 0;
+	mem->faulted = 0;
 }
 
 /* Rings ------------------------------------------------------------------- */

@@ -27,6 +27,12 @@ struct vu_mem_region {
 struct vu_mem {
 	unsigned int nregions;
 	struct vu_mem_region regions[VU_MAX_MEM_SLOTS];
+	/*
+	 * Set by the SIGBUS guard (lib/memguard.c) when an access hit a page
+	 * the front-end took away by shrinking its memory file; whoever uses
+	 * this memory must then cut that front-end off.
+	 */
+	volatile int faulted;
 };
 
 /**

@@ -664,6 +664,38 @@ static int compare_lease_ip(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+int dhcp_service_resolve(const struct network *net, const char *name, struct in_addr *addr)
+{
+	int64_t now = (int64_t)time(NULL);
+	const struct dhcp_pool *pool;
+	struct dhcp_net *dn;
+	uint32_t i, ip = 0;
+
+	pthread_mutex_lock(&svc.lock);
+	dn = find_net(net->uid);
+	if (!dn) {
+		pthread_mutex_unlock(&svc.lock);
+		return -ENOENT;
+	}
+	pool = &dn->srv.pool;
+	/* A static host of that name is the answer the operator wrote down. */
+	for (i = 0; i < pool->nhosts && !ip; i++)
+		if (!strcmp(pool->hosts[i].hostname, name))
+			ip = pool->hosts[i].ip;
+	/* Otherwise the live lease of the client that gave that hostname. */
+	for (i = 0; i < pool->nleases && !ip; i++) {
+		const struct dhcp_lease *l = &pool->leases[i];
+
+		if (l->state == DHCP_LEASE_BOUND && l->expires > now && !strcmp(l->hostname, name))
+			ip = l->ip;
+	}
+	pthread_mutex_unlock(&svc.lock);
+	if (!ip)
+		return -ENOENT;
+	addr->s_addr = htonl(ip);
+	return 0;
+}
+
 json_t *dhcp_service_leases(const struct network *net, uint32_t offset, uint32_t limit,
 			    char *err, size_t err_size)
 {

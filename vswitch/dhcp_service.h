@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <jansson.h>
 
 struct network;
@@ -51,6 +52,14 @@ bool dhcp_service_attached(const struct network *net);
  * and stop answering ARP for the server address (the gateway does).
  */
 void dhcp_service_set_server_mac(struct network *net, const uint8_t mac[6]);
+
+/**
+ * dhcp_service_resolve() - a guest's address by name, for forward targets:
+ * a static host of that name, else the bound lease of the client that sent
+ * that hostname.
+ * Return: 0 with @addr set, or -ENOENT.
+ */
+int dhcp_service_resolve(const struct network *net, const char *name, struct in_addr *addr);
 
 /**
  * dhcp_service_leases() - {"leases":[{"ip","mac","hostname","expires","state","static"}],

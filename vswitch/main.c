@@ -28,8 +28,10 @@
 #include "datapath.h"
 #include "fw.h"
 #include "dhcp_service.h"
+#include "forward.h"
 #include "log.h"
 #include "loop.h"
+#include "memguard.h"
 #include "network.h"
 
 #define FDB_SWEEP_MS	10000
@@ -440,6 +442,9 @@ int main(int argc, char **argv)
 		log_err("cannot create datapath event fd: %s", strerror(errno));
 		goto err;
 	}
+	ret = memguard_init();
+	if (ret)
+		log_warn("cannot guard against shrinking guest memory: %s", strerror(-ret));
 	ret = dp_start(opt.pmd_cpu, dp_event_fd);
 	if (ret) {
 		log_err("cannot start datapath: %s", strerror(-ret));
@@ -453,6 +458,8 @@ int main(int argc, char **argv)
 		log_err("cannot start the DHCP service: %s", strerror(-ret));
 		goto err_dp;
 	}
+	/* Forward targets may name guests; the DHCP leases know their addresses. */
+	forward_set_resolver(dhcp_service_resolve);
 	if (loop_timer_add(daemon_loop, FDB_SWEEP_MS, FDB_SWEEP_MS, on_fdb_sweep, NULL) < 0)
 		log_warn("cannot arm the FDB aging timer; entries still expire on lookup");
 

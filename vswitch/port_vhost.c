@@ -41,6 +41,7 @@
 #include "iov.h"
 #include "log.h"
 #include "loop.h"
+#include "memguard.h"
 #include "network.h"
 #include "port.h"
 #include "vhost_user.h"
@@ -85,6 +86,21 @@ static void vhost_break(struct vhost_port *vp, const char *what, int err)
 		log_warn_rl(&vp->up.rl, "port %s/%s: guest broke the virtqueue rules (%s: %s); disconnecting",
 			    vp->up.net->name, vp->up.name, what, strerror(-err));
 	vp->up.broken = true;
+}
+
+/*
+ * Did an access hit guest memory the front-end truncated away (the SIGBUS
+ * guard mapped a zero page there)? Then it broke the rules: cut it off.
+ */
+static bool vhost_mem_faulted(struct vhost_port *vp)
+{
+	if (!vp->dev.mem.faulted)
+		return false;
+	if (!vp->up.broken) {
+		vhost_break(vp, "guest memory", -EFAULT);
+		vp->up.stats.drops[DROP_GUEST_ERROR]++;
+	}
+	return true;
 }
 
 /* After a message: is the device usable by the datapath? Call paused. */
@@ -338,6 +354,9 @@ static int vhost_create(struct network *net, const char *name, json_t *params,
 		vp->up.has_mac = true;
 	}
 	vu_dev_init(&vp->dev, -1, &(struct vu_config){ .mtu = 1500 });
+	if (memguard_watch(&vp->dev.mem))
+		log_warn("port %s/%s: too many vhost-user ports to guard against shrinking guest memory",
+			 net->name, name);
 	snprintf(vp->up.error, sizeof(vp->up.error), "waiting for a front-end");
 
 	if (vp->client) {
@@ -352,6 +371,7 @@ static int vhost_create(struct network *net, const char *name, json_t *params,
 	return 0;
 
 err_free:
+	memguard_unwatch(&vp->dev.mem);
 	free(vp);
 	return ret;
 }
@@ -366,6 +386,7 @@ static void vhost_destroy(struct port *port)
 		loop_del(daemon_loop, vp->conn_fd);
 		close(vp->conn_fd);
 	}
+	memguard_unwatch(&vp->dev.mem);
 	vu_dev_reset(&vp->dev);
 	if (vp->listen_fd >= 0) {
 		loop_del(daemon_loop, vp->listen_fd);
@@ -405,6 +426,8 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 	struct vq_elem *e = &vp->elem;
 	int n = 0, ret;
 
+	if (vhost_mem_faulted(vp))
+		return 0;
 	if (vp->notify_on) {
 		vq_set_notify(vq, false);
 		vp->notify_on = false;
@@ -471,6 +494,8 @@ static void vhost_rx_done(struct port *port, struct dp_pkt *pkts, int count)
 	if (count || vp->rx_pushed)
 		vq_flush(vq);
 	vp->rx_pushed = false;
+	/* Forwarding read these frames' payloads: did the guest's memory vanish under them? */
+	vhost_mem_faulted(vp);
 }
 
 static bool vhost_rx_idle(struct port *port)
@@ -567,7 +592,7 @@ static void vhost_tx_flush(struct port *port)
 {
 	struct vhost_port *vp = vhost_port(port);
 
-	if (!port->broken)
+	if (!vhost_mem_faulted(vp) && !port->broken)
 		vq_flush(&vp->dev.vqs[VU_RXQ]);
 }
 

@@ -9,7 +9,7 @@ waits for the back-end to cut the connection and exits 0 if it did, 1 if not.
 
 Usage: vu_peer.py SOCKET MODE [--ip A.B.C.D --target A.B.C.D]
 MODES: good, desc-loop, desc-oob, avail-jump, rx-readable, indirect-nested,
-       bad-size, bad-fds, garbage, truncated
+       shrink, bad-size, bad-fds, garbage, truncated
 """
 import argparse
 import array
@@ -213,6 +213,17 @@ def mode_indirect_nested(p, args):
     p.publish(1, 0)
 
 
+def mode_shrink(p, args):
+    """Truncate the shared memory file under the back-end, then transmit from the lost pages."""
+    attack(p)
+    # A round trip first, so the back-end has mapped the memory at full size.
+    p.send(GET_FEATURES)
+    p.recv()
+    os.ftruncate(p.fd, BUF_OFF)
+    p.set_desc(1, 0, p.gpa(BUF_OFF + 0x1000), 64, 0)
+    p.publish(1, 0)
+
+
 def mode_bad_size(p, args):
     p.send(GET_FEATURES, b"\x00" * 3)
 
@@ -232,7 +243,7 @@ def mode_truncated(p, args):
 MODES = {
     "good": mode_good, "desc-loop": mode_desc_loop, "desc-oob": mode_desc_oob,
     "avail-jump": mode_avail_jump, "rx-readable": mode_rx_readable,
-    "indirect-nested": mode_indirect_nested, "bad-size": mode_bad_size,
+    "indirect-nested": mode_indirect_nested, "shrink": mode_shrink, "bad-size": mode_bad_size,
     "bad-fds": mode_bad_fds, "garbage": mode_garbage, "truncated": mode_truncated,
 }
 
