@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ether.h"
 #include "lease.h"
 #include "log.h"
 #include "pool.h"
@@ -63,14 +64,13 @@ uint32_t lease_crc32(const void *data, size_t size)
 size_t lease_format(const struct dhcp_lease_rec *rec, char *line, size_t size)
 {
 	struct in_addr a = { .s_addr = htonl(rec->ip) };
-	char ip[INET_ADDRSTRLEN];
-	const uint8_t *m = rec->mac;
+	char ip[INET_ADDRSTRLEN], mac[MAC_TEXT_SIZE];
 	int n;
 
 	inet_ntop(AF_INET, &a, ip, sizeof(ip));
-	n = snprintf(line, size, "%s\t%02x:%02x:%02x:%02x:%02x:%02x\t%s\t%" PRId64 "\t%s\t", ip,
-		     m[0], m[1], m[2], m[3], m[4], m[5], dhcp_lease_state_name(rec->state),
-		     rec->expires, rec->hostname);
+	mac_format(rec->mac, mac);
+	n = snprintf(line, size, "%s\t%s\t%s\t%" PRId64 "\t%s\t", ip, mac,
+		     dhcp_lease_state_name(rec->state), rec->expires, rec->hostname);
 	if (n < 0 || (size_t)n + 10 > size)
 		return 0;
 	n += snprintf(line + n, size - (size_t)n, "%08x\n", lease_crc32(line, (size_t)n));
@@ -86,7 +86,7 @@ static bool hostname_char_ok(char c)
 int lease_parse_line(const char *line, size_t len, struct dhcp_lease_rec *rec)
 {
 	char copy[DHCP_LEASE_LINE_MAX + 1], *fields[6], *p, *end;
-	unsigned int mac[6], i;
+	unsigned int i;
 	struct in_addr a;
 	unsigned long crc;
 	long long expires;
@@ -122,12 +122,8 @@ int lease_parse_line(const char *line, size_t len, struct dhcp_lease_rec *rec)
 	if (inet_pton(AF_INET, fields[0], &a) != 1)
 		return -EBADMSG;
 	rec->ip = ntohl(a.s_addr);
-	if (strlen(fields[1]) != 17 ||
-	    sscanf(fields[1], "%2x:%2x:%2x:%2x:%2x:%2x", &mac[0], &mac[1], &mac[2], &mac[3],
-		   &mac[4], &mac[5]) != 6)
+	if (mac_parse(fields[1], rec->mac))
 		return -EBADMSG;
-	for (i = 0; i < 6; i++)
-		rec->mac[i] = (uint8_t)mac[i];
 	state = dhcp_lease_state_parse(fields[2]);
 	if (state < 0)
 		return -EBADMSG;

@@ -25,14 +25,10 @@
 #include <string.h>
 
 #include "log.h"
+#include "ether.h"
 #include "server.h"
 
 static const uint8_t broadcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-static void mac_text(const uint8_t *m, char *buf)
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
 
 static void ip_text(uint32_t host_ip, char *buf)
 {
@@ -114,7 +110,7 @@ static void nak(struct dhcp_server *srv, const struct dhcp_msg *req,
 {
 	char mac[18];
 
-	mac_text(req->chaddr, mac);
+	mac_format(req->chaddr, mac);
 	log_debug("dhcp: NAK to %s: %s", mac, why);
 	send_reply(srv, req, fi, DHCPNAK, 0, 0, why, res);
 	if (res->frame_size)
@@ -177,7 +173,7 @@ static void handle_discover(struct dhcp_server *srv, const struct dhcp_msg *req,
 		break;
 	case DHCP_PICK_EXHAUSTED:
 		srv->stats.pool_exhausted++;
-		mac_text(req->chaddr, mac);
+		mac_format(req->chaddr, mac);
 		log_warn_rl(&rl_exhausted, "dhcp: address pool exhausted; DISCOVER from %s unanswered", mac);
 		return;
 	case DHCP_PICK_LIMIT:
@@ -330,7 +326,7 @@ static void handle_decline(struct dhcp_server *srv, const struct dhcp_msg *req,
 		srv->stats.ignored++;
 		return;
 	}
-	mac_text(req->chaddr, mac);
+	mac_format(req->chaddr, mac);
 	ip_text(lease->ip, ip);
 	log_warn("dhcp: %s declined %s (in use by someone else?); quarantined for %d s", mac, ip,
 		 DHCP_QUARANTINE_TIME);

@@ -295,46 +295,6 @@ bool netctl_name_valid(const char *name)
 	return true;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/**
- * netctl_parse_mac() - parse "xx:xx:xx:xx:xx:xx"
- * @text:	six pairs of hex digits separated by colons
- * @mac:	set on success
- *
- * Return: 0 or -EINVAL.
- */
-int netctl_parse_mac(const char *text, uint8_t mac[6])
-{
-	uint8_t bytes[6];
-
-	for (int i = 0; i < 6; i++) {
-		const char *pair = text + 3 * i;
-		int high, low;
-
-		high = hex_value(pair[0]);
-		if (high < 0)
-			return -EINVAL;
-		low = hex_value(pair[1]);
-		if (low < 0)
-			return -EINVAL;
-		if (pair[2] != (i < 5 ? ':' : '\0'))
-			return -EINVAL;
-		bytes[i] = (uint8_t)(high << 4 | low);
-	}
-	memcpy(mac, bytes, sizeof(bytes));
-	return 0;
-}
-
 /**
  * netctl_unicast_mac_valid() - check a MAC a port may use
  * @text:	the address as typed
@@ -343,23 +303,9 @@ int netctl_parse_mac(const char *text, uint8_t mac[6])
  */
 bool netctl_unicast_mac_valid(const char *text)
 {
-	static const uint8_t zero[6];
 	uint8_t mac[6];
 
-	if (netctl_parse_mac(text, mac) < 0)
-		return false;
-	return !(mac[0] & 1) && memcmp(mac, zero, sizeof(zero));
-}
-
-/**
- * netctl_format_mac() - write @mac in the canonical lower-case form
- * @mac:	address
- * @buf:	at least 18 bytes
- */
-void netctl_format_mac(const uint8_t mac[6], char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return mac_parse(text, mac) == 0 && mac_is_unicast(mac);
 }
 
 /**
@@ -713,7 +659,7 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 		}
 		return json_integer(number);
 	case NETCTL_ARG_MAC:
-		if (netctl_parse_mac(text, mac) < 0) {
+		if (mac_parse(text, mac) < 0) {
 			set_error(err, err_size,
 				  "invalid MAC address '%s': expected six hex pairs like 52:54:00:12:34:56",
 				  text);
@@ -725,7 +671,7 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 				  text);
 			return NULL;
 		}
-		netctl_format_mac(mac, canonical);
+		mac_format(mac, canonical);
 		return json_string(canonical);
 	case NETCTL_ARG_SOCKET_PATH:
 		if (!*text) {

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ether.h"
 #include <jansson.h>
 
 /* Exit statuses, also documented in `netctl --help`. */
@@ -162,13 +164,6 @@ const char *netctl_socket_path(const char *option, const char *env);
 /** netctl_name_valid() - 1-15 of [A-Za-z0-9_.-], not "." or "..", no leading '-' */
 bool netctl_name_valid(const char *name);
 
-/**
- * netctl_parse_mac() - parse "xx:xx:xx:xx:xx:xx" (hex digits, either case)
- * @text:	the address
- * @mac:	set on success
- * Return: 0 or -EINVAL.
- */
-int netctl_parse_mac(const char *text, uint8_t mac[6]);
 
 /**
  * netctl_unicast_mac_valid() - a parsable MAC a port may use
@@ -176,12 +171,6 @@ int netctl_parse_mac(const char *text, uint8_t mac[6]);
  */
 bool netctl_unicast_mac_valid(const char *text);
 
-/**
- * netctl_format_mac() - write @mac as lower-case "xx:xx:xx:xx:xx:xx"
- * @mac:	address
- * @buf:	at least 18 bytes
- */
-void netctl_format_mac(const uint8_t mac[6], char buf[18]);
 
 /** netctl_ifname_valid() - what the kernel accepts as an interface name */
 bool netctl_ifname_valid(const char *name);

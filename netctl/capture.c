@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "ether.h"
 #include "ctl.h"
 #include "help.h"
 
@@ -280,7 +281,10 @@ static void put(struct line *l, const char *fmt, ...)
 
 static void put_mac(struct line *l, const uint8_t *m)
 {
-	put(l, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	char text[MAC_TEXT_SIZE];
+
+	mac_format(m, text);
+	put(l, "%s", text);
 }
 
 static const char *ethertype_name(uint16_t type)

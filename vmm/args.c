@@ -101,7 +101,7 @@ int parse_net_spec(const char *text, struct vm_nic *nic, char *err, size_t err_s
 		return 0;
 	for (opt = strtok_r(comma + 1, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
 		if (!strncmp(opt, "mac=", 4)) {
-			if (mac_parse(opt + 4, mac)) {
+			if (mac_parse_nic(opt + 4, mac)) {
 				fmt(err, err_size,
 					 "--net %s: '%s' is not a unicast MAC address (xx:xx:xx:xx:xx:xx)",
 					 nic->net, opt + 4);

@@ -22,7 +22,7 @@
 struct vm_nic {
 	int id;				/* stable index in the VM: QEMU ids net<id>, socket net<id>.sock */
 	char net[VM_NET_NAME_MAX + 1];	/* vswitchd network */
-	char mac[MAC_STR_SIZE];		/* "" until generated */
+	char mac[MAC_TEXT_SIZE];		/* "" until generated */
 	char port[VM_PORT_NAME_MAX + 1];	/* vswitchd port name */
 };
 

@@ -73,7 +73,7 @@ int cmd_attach_net(struct vmm_ctx *ctx, int argc, char **argv)
 		vmm_error("%s", err);
 		return VMM_EXIT_USAGE;
 	}
-	if (mac_text && mac_parse(mac_text, mac)) {
+	if (mac_text && mac_parse_nic(mac_text, mac)) {
 		vmm_error("--mac '%s' is not a unicast MAC address", mac_text);
 		return VMM_EXIT_USAGE;
 	}
@@ -161,14 +161,14 @@ int cmd_detach_net(struct vmm_ctx *ctx, int argc, char **argv)
 	struct qmp q;
 	struct vm *vm;
 	uint8_t mac[6];
-	char mac_text[MAC_STR_SIZE];
+	char mac_text[MAC_TEXT_SIZE];
 	int lock, i, status = VMM_EXIT_FAILURE;
 
 	if (argc != 3) {
 		vmm_command_usage("detach-net");
 		return VMM_EXIT_USAGE;
 	}
-	if (mac_parse(argv[2], mac)) {
+	if (mac_parse_nic(argv[2], mac)) {
 		vmm_error("'%s' is not a MAC address (vmm info %s lists the NICs)", argv[2], argv[1]);
 		return VMM_EXIT_USAGE;
 	}

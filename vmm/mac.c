@@ -7,43 +7,14 @@
 #include "fmt.h"
 #include "mac.h"
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int mac_parse(const char *text, uint8_t mac[6])
+int mac_parse_nic(const char *text, uint8_t mac[6])
 {
 	uint8_t bytes[6];
-	int i, hi, lo;
 
-	if (!text || strlen(text) != 17)
-		return -EINVAL;
-	for (i = 0; i < 6; i++) {
-		hi = hex_value(text[i * 3]);
-		lo = hex_value(text[i * 3 + 1]);
-		if (hi < 0 || lo < 0 || (i < 5 && text[i * 3 + 2] != ':'))
-			return -EINVAL;
-		bytes[i] = (uint8_t)(hi << 4 | lo);
-	}
-	if (bytes[0] & 1)
-		return -EINVAL;
-	if (!(bytes[0] | bytes[1] | bytes[2] | bytes[3] | bytes[4] | bytes[5]))
+	if (mac_parse(text, bytes) || !mac_is_unicast(bytes))
 		return -EINVAL;
 	memcpy(mac, bytes, 6);
 	return 0;
-}
-
-void mac_format(const uint8_t mac[6], char out[MAC_STR_SIZE])
-{
-	fmt(out, MAC_STR_SIZE, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 }
 
 static uint32_t fnv1a(uint32_t hash, const void *data, size_t size)

@@ -5,20 +5,17 @@
 
 #include <stdint.h>
 
-#define MAC_STR_SIZE	18	/* "52:54:00:12:34:56" plus NUL */
+#include "ether.h"	/* mac_parse(), mac_format(), MAC_TEXT_SIZE */
 
 /**
- * mac_parse() - parse "xx:xx:xx:xx:xx:xx" (hex, either case)
+ * mac_parse_nic() - parse a NIC's address "xx:xx:xx:xx:xx:xx"
  * @text:	the address
  * @mac:	set on success
  *
  * Return: 0, or -EINVAL for malformed text, a multicast address or all zeros
  * (a NIC needs a unicast address).
  */
-int mac_parse(const char *text, uint8_t mac[6]);
-
-/** mac_format() - lower-case "xx:xx:xx:xx:xx:xx" into @out (MAC_STR_SIZE bytes). */
-void mac_format(const uint8_t mac[6], char out[MAC_STR_SIZE]);
+int mac_parse_nic(const char *text, uint8_t mac[6]);
 
 /**
  * mac_for_nic() - the generated address of NIC @nic_id of VM @vm_name

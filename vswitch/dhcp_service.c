@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "datapath.h"
+#include "ether.h"
 #include "dhcp_service.h"
 #include "lease.h"
 #include "log.h"
@@ -346,15 +347,7 @@ void dhcp_service_stop(void)
 
 static int parse_mac(const char *text, uint8_t mac[6])
 {
-	unsigned int m[6];
-	int i;
-
-	if (!text || strlen(text) != 17 ||
-	    sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6)
-		return -EINVAL;
-	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)m[i];
-	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+	if (mac_parse(text, mac) || !mac_is_unicast(mac))
 		return -EINVAL;
 	return 0;
 }
@@ -651,11 +644,6 @@ void dhcp_service_set_server_mac(struct network *net, const uint8_t mac[6])
 	dp_resume();
 }
 
-static void mac_text(const uint8_t *m, char *buf)
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 static int compare_lease_ip(const void *a, const void *b)
 {
 	uint32_t x = (*(const struct dhcp_lease *const *)a)->ip;
@@ -736,7 +724,7 @@ json_t *dhcp_service_leases(const struct network *net, uint32_t offset, uint32_t
 		if ((l->state == DHCP_LEASE_BOUND || l->state == DHCP_LEASE_OFFERED) && l->expires <= now)
 			state = "expired";
 		inet_ntop(AF_INET, &a, ip, sizeof(ip));
-		mac_text(l->mac, mac);
+		mac_format(l->mac, mac);
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:s, s:b}", "ip", ip,
 						      "mac", mac, "hostname", l->hostname,
 						      "expires", (json_int_t)l->expires, "state", state,
@@ -800,7 +788,7 @@ int dhcp_service_host_add(struct network *net, json_t *params, char *err, size_t
 	ret = host_parse(&dn->srv.pool, params, &host, err, err_size);
 	if (ret)
 		goto out;
-	mac_text(host.mac, mac);
+	mac_format(host.mac, mac);
 	if (dhcp_pool_host_by_mac(&dn->srv.pool, host.mac)) {
 		snprintf(err, err_size, "%s is already a static host of '%s' (delete it first)", mac, net->name);
 		ret = -EEXIST;
@@ -816,7 +804,7 @@ int dhcp_service_host_add(struct network *net, json_t *params, char *err, size_t
 	if (holder && dhcp_lease_active(holder, now) && memcmp(holder->mac, host.mac, 6)) {
 		char other[18];
 
-		mac_text(holder->mac, other);
+		mac_format(holder->mac, other);
 		snprintf(err, err_size, "%s is leased to %s until it expires or is released",
 			 json_string_value(json_object_get(params, "ip")), other);
 		ret = -EBUSY;

@@ -88,19 +88,19 @@ static void test_parse_mac(void **state)
 	uint8_t mac[6];
 	char text[18];
 
-	assert_int_equal(netctl_parse_mac("52:54:00:ab:cd:ef", mac), 0);
+	assert_int_equal(mac_parse("52:54:00:ab:cd:ef", mac), 0);
 	assert_memory_equal(mac, expected, 6);
 	memset(mac, 0, sizeof(mac));
-	assert_int_equal(netctl_parse_mac("52:54:00:AB:Cd:eF", mac), 0);
+	assert_int_equal(mac_parse("52:54:00:AB:Cd:eF", mac), 0);
 	assert_memory_equal(mac, expected, 6);
 	for (int i = 0; bad[i]; i++) {
 		memset(mac, 0x77, sizeof(mac));
-		if (netctl_parse_mac(bad[i], mac) != -EINVAL)
+		if (mac_parse(bad[i], mac) != -EINVAL)
 			fail_msg("accepted '%s'", bad[i]);
 		/* A failed parse leaves the output alone. */
 		assert_int_equal(mac[0], 0x77);
 	}
-	netctl_format_mac(expected, text);
+	mac_format(expected, text);
 	assert_string_equal(text, "52:54:00:ab:cd:ef");
 
 	assert_true(netctl_unicast_mac_valid("52:54:00:12:34:56"));
