@@ -80,6 +80,7 @@ static struct {
 
 	struct dp_pkt pkts[DP_BURST];
 	struct dp_pkt svc_pkt;	/* a service's reply being sent */
+	struct dp_pkt seg_pkt;	/* slow path: one finished segment being sent */
 	uint8_t *frame;		/* slow path: linearised frame */
 
 	struct svc_ring svc_rx;	/* diverted frames, to the service thread */
@@ -210,8 +211,8 @@ static int dp_soft_emit(void *opaque, const uint8_t *frame, size_t size)
 /* Slow path: the receiver lacks an offload this frame uses. */
 static void dp_output_soft(struct port *out, const struct dp_pkt *pkt)
 {
-	static struct dp_pkt seg;
-	struct dp_soft_ctx ctx = { .out = out, .pkt = &seg };
+	struct dp_pkt *seg = &dp.seg_pkt;
+	struct dp_soft_ctx ctx = { .out = out, .pkt = seg };
 	struct iov_cursor cur;
 	struct iovec dst;
 	int ret;
@@ -229,7 +230,7 @@ static void dp_output_soft(struct port *out, const struct dp_pkt *pkt)
 		return;
 	}
 	ret = offload_resolve(&pkt->hdr, dp.frame, pkt->size, out->rx_offloads,
-			      dp.seg_scratch, dp_soft_emit, &ctx, &seg.hdr);
+			      dp.seg_scratch, dp_soft_emit, &ctx, &seg->hdr);
 	if (ret < 0) {
 		out->stats.drops[DROP_OFFLOAD]++;
 		log_warn_rl(&out->rl, "port %s: cannot finish offloaded frame in software (gso_type %u, %s)",

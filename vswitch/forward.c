@@ -206,31 +206,26 @@ static int resolve_port(struct network *net, const char *name, struct in_addr *a
 			char *err, size_t err_size)
 {
 	struct port *port = net_port_find(net, name);
-	const char *mac_text = NULL;
 	struct nl_sock *nl;
 	uint8_t mac[6];
-	json_t *obj;
 	int ifindex, ret;
 	char ifname[IFNAMSIZ];
 
 	if (!port || port->role)
 		return -ENOENT;
-	dp_pause();
-	obj = port_to_json(port);
-	dp_resume();
-	mac_text = json_string_value(json_object_get(obj, "mac"));
-	if (mac_parse(mac_text, mac)) {
-		json_decref(obj);
+	if (port_mac(port, mac)) {
 		snprintf(err, err_size, "port '%s' has no known MAC address; give the guest's IP address", name);
 		return -EINVAL;
 	}
-	json_decref(obj);
 	net_gateway_ifname(net->name, ifname);
 	nl = nl_open();
 	ifindex = nl ? nl_link_index(nl, ifname) : -errno;
 	ret = ifindex < 0 ? ifindex : nl_neigh_find_ip(nl, ifindex, mac, addr);
 	nl_close(nl);
 	if (ret) {
+		char mac_text[MAC_TEXT_SIZE];
+
+		mac_format(mac, mac_text);
 		snprintf(err, err_size,
 			 "cannot tell the address of port '%s' (%s): the gateway has not seen it use one yet; give its IP address",
 			 name, mac_text);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* port.c - what every port type shares: the class registry, common fields, JSON view. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,15 @@ void port_init(struct port *port, const struct port_class *cls,
 	port->rx_fd = -1;
 	port->registered_fd = -1;
 	port->uid = ++port_uid_next;
+}
+
+int port_mac(const struct port *port, uint8_t mac[6])
+{
+	if (port->has_mac) {
+		memcpy(mac, port->mac, 6);
+		return 0;
+	}
+	return port->cls->get_mac ? port->cls->get_mac(port, mac) : -ENOENT;
 }
 
 const char *port_state_name(const struct port *port)

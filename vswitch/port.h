@@ -89,6 +89,13 @@ struct port_class {
 	/* destroy() - release everything; the port is already detached from the datapath. */
 	void (*destroy)(struct port *port);
 
+	/*
+	 * get_mac() - the address of the port's peer, when only the port type
+	 * can tell (a tap asks its interface). May be NULL.
+	 * Return: 0 with @mac set, or -ENOENT.
+	 */
+	int (*get_mac)(const struct port *port, uint8_t mac[6]);
+
 	/* describe() - add type-specific fields (socket, ifname, ...) to @obj. */
 	void (*describe)(const struct port *port, json_t *obj);
 
@@ -175,6 +182,13 @@ void port_init(struct port *port, const struct port_class *cls,
 
 /** port_to_json() - the control protocol's port object (common fields, type fields, stats). */
 json_t *port_to_json(const struct port *port);
+
+/**
+ * port_mac() - the MAC address of the port's peer: the one it was given
+ * (vhost-user --mac), else what its type knows (a tap's interface address)
+ * Return: 0 with @mac set, or -ENOENT. Control thread; needs no pause.
+ */
+int port_mac(const struct port *port, uint8_t mac[6]);
 
 /** port_state_name() - "up", "waiting" (no peer or rings not ready) or "broken". */
 const char *port_state_name(const struct port *port);

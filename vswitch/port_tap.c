@@ -187,20 +187,28 @@ static void tap_destroy(struct port *port)
 	free(tp);
 }
 
+static int tap_get_mac(const struct port *port, uint8_t mac[6])
+{
+	const struct tap_port *tp = (const struct tap_port *)port;
+	struct ifreq ifr = { 0 };
+
+	/* The tap fd answers for its interface wherever the interface lives now. */
+	if (tp->fd < 0 || ioctl(tp->fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -ENOENT;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
 static void tap_describe(const struct port *port, json_t *obj)
 {
 	const struct tap_port *tp = (const struct tap_port *)port;
-
-	struct ifreq ifr = { 0 };
-	char mac[18];
+	char text[MAC_TEXT_SIZE];
+	uint8_t mac[6];
 
 	json_object_set_new(obj, "ifname", json_string(tp->ifname));
-	/* The tap fd answers for its interface wherever the interface lives now. */
-	if (ioctl(tp->fd, SIOCGIFHWADDR, &ifr) == 0) {
-		const uint8_t *m = (const uint8_t *)ifr.ifr_hwaddr.sa_data;
-
-		mac_format(m, mac);
-		json_object_set_new(obj, "mac", json_string(mac));
+	if (tap_get_mac(port, mac) == 0) {
+		mac_format(mac, text);
+		json_object_set_new(obj, "mac", json_string(text));
 	}
 	if (tp->netns[0])
 		json_object_set_new(obj, "netns", json_string(tp->netns));
@@ -266,6 +274,7 @@ const struct port_class tap_port_class = {
 	.type = "tap",
 	.create = tap_create,
 	.destroy = tap_destroy,
+	.get_mac = tap_get_mac,
 	.describe = tap_describe,
 	.rx_burst = tap_rx_burst,
 	.tx = tap_tx,
