@@ -156,6 +156,16 @@ int vq_avail(struct vq *vq);
  */
 int vq_pop(struct vq *vq, struct vq_elem *elem);
 
+/**
+ * vq_prefetch() - start loading the descriptors of the next @n available
+ * chains, so that the vq_pop() calls that follow find them in cache instead
+ * of waiting on each in turn. Reads avail->idx if no chain is known yet.
+ * Only a hint: the ring entries it reads are read again, checked, by
+ * vq_pop(), and an out-of-range head is skipped here.
+ * Return: chains known to be available (0..size), or -EINVAL as vq_avail().
+ */
+int vq_prefetch(struct vq *vq, unsigned int n);
+
 /** vq_unpop() - give back the last @count popped chains (not yet pushed). */
 void vq_unpop(struct vq *vq, uint16_t count);
 

@@ -75,7 +75,7 @@ static struct {
 	unsigned int nports;
 	struct port *active[DP_MAX_PORTS];	/* interrupt mode: ports to poll now */
 	unsigned int nactive;
-	struct port *touched[DP_MAX_PORTS];	/* ports tx() queued to in this burst */
+	struct port *touched[DP_MAX_PORTS];	/* ports sent to in this burst */
 	unsigned int ntouched;
 
 	struct dp_pkt pkts[DP_BURST];
@@ -156,7 +156,7 @@ static bool dp_vnet_hdr_valid(const struct virtio_net_hdr_v1 *hdr, uint32_t size
 
 static void dp_mark_touched(struct port *out)
 {
-	if (out->tx_pending || !out->cls->tx_flush)
+	if (out->tx_pending)
 		return;
 	out->tx_pending = true;
 	dp.touched[dp.ntouched++] = out;
@@ -185,6 +185,24 @@ static void dp_tx_one(struct port *out, const struct dp_pkt *pkt)
 	out->stats.tx_bytes += pkt->size;
 	capture_tap(out->net, out, CAPTURE_OUT, pkt);
 	dp_mark_touched(out);
+}
+
+/*
+ * Send what the burst queued for @out, in order. Frames for one receiver go
+ * out together so that port can fetch the ring state they need as a batch
+ * (tx_prepare) rather than stall on it frame by frame.
+ */
+static void dp_txq_drain(struct port *out)
+{
+	unsigned int i, n = out->ntxq;
+
+	if (!n)
+		return;
+	out->ntxq = 0;
+	if (n > 1 && out->cls->tx_prepare)
+		out->cls->tx_prepare(out, n);
+	for (i = 0; i < n && !out->broken; i++)
+		dp_tx_one(out, out->txq[i]);
 }
 
 struct dp_soft_ctx {
@@ -238,14 +256,23 @@ static void dp_output_soft(struct port *out, const struct dp_pkt *pkt)
 	}
 }
 
+/*
+ * Queue @pkt for @out (it stays valid until the burst is released), or
+ * finish it in software at once when @out lacks an offload it uses.
+ */
 static void dp_output(struct port *out, const struct dp_pkt *pkt)
 {
 	if (!out->up || out->broken)
 		return;
-	if (offload_needed(&pkt->hdr, out->rx_offloads))
+	if (offload_needed(&pkt->hdr, out->rx_offloads)) {
+		dp_txq_drain(out);	/* keep the frames' order */
 		dp_output_soft(out, pkt);
-	else
-		dp_tx_one(out, pkt);
+		return;
+	}
+	if (out->ntxq == DP_BURST)
+		dp_txq_drain(out);
+	out->txq[out->ntxq++] = pkt;
+	dp_mark_touched(out);
 }
 
 /*
@@ -412,7 +439,7 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 	}
 }
 
-/* Publish what this burst queued to each receiver; wake the service if it has work. */
+/* Send and publish what this burst queued to each receiver; wake the service if it has work. */
 static void dp_flush(void)
 {
 	unsigned int i;
@@ -420,8 +447,10 @@ static void dp_flush(void)
 	for (i = 0; i < dp.ntouched; i++) {
 		struct port *out = dp.touched[i];
 
+		dp_txq_drain(out);
 		out->tx_pending = false;
-		out->cls->tx_flush(out);
+		if (out->cls->tx_flush)
+			out->cls->tx_flush(out);
 		dp_port_broke(out);
 	}
 	dp.ntouched = 0;
@@ -447,9 +476,10 @@ static int dp_rx_process(struct port *in)
 		for (i = 0; i < (unsigned int)n; i++)
 			dp_forward(net, in, &dp.pkts[i], now, &bc);
 	}
+	/* Send first: the queued frames point into @in's buffers until rx_done(). */
+	dp_flush();
 	if (in->cls->rx_done)
 		in->cls->rx_done(in, dp.pkts, n > 0 ? n : 0);
-	dp_flush();
 	dp_port_broke(in);
 	return n;
 }
@@ -481,6 +511,7 @@ static void dp_svc_drain(void)
 			/* vswitchd's own frame enters the network here. */
 			capture_tap(out->net, NULL, CAPTURE_IN, pkt);
 			dp_output(out, pkt);
+			dp_flush();	/* before dp.svc_pkt is reused */
 		}
 		svc_ring_release(&dp.svc_tx);
 	}

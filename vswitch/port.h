@@ -122,6 +122,13 @@ struct port_class {
 	 */
 	int (*tx)(struct port *port, const struct dp_pkt *pkt);
 
+	/*
+	 * tx_prepare() - @n calls of tx() follow: start loading what they will
+	 * need (ring entries, descriptors) so they do not wait on it one at a
+	 * time. A hint only. May be NULL.
+	 */
+	void (*tx_prepare)(struct port *port, unsigned int n);
+
 	/* tx_flush() - make frames queued by tx() visible to the peer and notify it. May be NULL. */
 	void (*tx_flush)(struct port *port);
 
@@ -159,7 +166,9 @@ struct port {
 	int registered_fd;		/* the fd currently in the datapath's epoll set, or -1 */
 	unsigned int rx_offloads;	/* OFFLOAD_* the peer accepts on receive */
 	bool dp_active;			/* on the datapath's active list */
-	bool tx_pending;		/* tx() queued frames that tx_flush() must publish */
+	bool tx_pending;		/* on the datapath's list of ports to drain and flush */
+	unsigned int ntxq;		/* frames of this burst waiting for tx() */
+	const struct dp_pkt *txq[DP_BURST];
 
 	/* Set by the datapath thread when the peer misbehaves. */
 	volatile bool broken;

@@ -418,13 +418,29 @@ static void vhost_describe(const struct port *port, json_t *obj)
 		json_object_set_new(obj, "features", json_integer((json_int_t)vp->dev.features));
 }
 
-/* Guest transmit queue -> frames. */
+/* Start loading the cache lines from @p to @p + @len (at most the first two). */
+static inline void vhost_prefetch_frame(const uint8_t *p, size_t len)
+{
+	__builtin_prefetch(p);
+	if (len > 64)
+		__builtin_prefetch(p + 64);
+}
+
+/*
+ * Guest transmit queue -> frames, in two passes. The first walks the
+ * chains (their descriptors prefetched as one batch) and starts loading
+ * each frame's first bytes; the second copies the headers out. Frame
+ * headers written by a guest on another CPU are cache misses: issued
+ * together they cost about one memory latency per burst, where reading
+ * each right after its chain would cost one per frame.
+ */
 static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 {
 	struct vhost_port *vp = vhost_port(port);
 	struct vq *vq = &vp->dev.vqs[VU_TXQ];
 	struct vq_elem *e = &vp->elem;
-	int n = 0, ret;
+	const uint8_t *head_at[DP_BURST];
+	int n = 0, i, ret, avail;
 
 	if (vhost_mem_faulted(vp))
 		return 0;
@@ -432,6 +448,19 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 		vq_set_notify(vq, false);
 		vp->notify_on = false;
 	}
+	if (max > DP_BURST)
+		max = DP_BURST;
+	/*
+	 * Read the guest's avail index once per burst, as DPDK's vhost does: a
+	 * second look after a short burst mostly finds nothing and takes the
+	 * cache line away from the guest while it is writing the next chains.
+	 * A bad index (< 0) is left for vq_pop() to report.
+	 */
+	avail = vq_prefetch(vq, (unsigned int)max);
+	if (avail == 0)
+		return 0;
+	if (avail > 0 && avail < max)
+		max = avail;
 	while (n < max) {
 		struct dp_pkt *pkt = &pkts[n];
 		int niov;
@@ -459,10 +488,11 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 			continue;
 		}
 		if (e->iov[0].iov_len >= VNET_HDR_SIZE + ETH_HDR_SIZE) {
-			/* The usual layout: header and frame in one buffer. */
-			memcpy(&pkt->hdr, e->iov[0].iov_base, VNET_HDR_SIZE);
-			memcpy(pkt->eth, (uint8_t *)e->iov[0].iov_base + VNET_HDR_SIZE, ETH_HDR_SIZE);
+			/* The usual layout: header and frame in one buffer; copied in pass two. */
+			head_at[n] = e->iov[0].iov_base;
+			vhost_prefetch_frame(head_at[n], e->iov[0].iov_len);
 		} else {
+			head_at[n] = NULL;
 			vq_iov_copy_from(&pkt->hdr, e->iov, e->n_out, 0, VNET_HDR_SIZE);
 			vq_iov_copy_from(pkt->eth, e->iov, e->n_out, VNET_HDR_SIZE, ETH_HDR_SIZE);
 		}
@@ -477,6 +507,12 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 		pkt->size = e->out_size - VNET_HDR_SIZE;
 		pkt->cookie = e->head;
 		n++;
+	}
+	for (i = 0; i < n; i++) {
+		if (!head_at[i])
+			continue;
+		memcpy(&pkts[i].hdr, head_at[i], VNET_HDR_SIZE);
+		memcpy(pkts[i].eth, head_at[i] + VNET_HDR_SIZE, ETH_HDR_SIZE);
 	}
 	return n;
 }
@@ -588,6 +624,15 @@ static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 	return 0;
 }
 
+/* Frames are about to be sent: load the receive descriptors they will take. */
+static void vhost_tx_prepare(struct port *port, unsigned int n)
+{
+	struct vhost_port *vp = vhost_port(port);
+
+	if (!vhost_mem_faulted(vp))
+		vq_prefetch(&vp->dev.vqs[VU_RXQ], n);
+}
+
 static void vhost_tx_flush(struct port *port)
 {
 	struct vhost_port *vp = vhost_port(port);
@@ -605,6 +650,7 @@ const struct port_class vhost_port_class = {
 	.rx_done = vhost_rx_done,
 	.rx_idle = vhost_rx_idle,
 	.tx = vhost_tx,
+	.tx_prepare = vhost_tx_prepare,
 	.tx_flush = vhost_tx_flush,
 	.reset = vhost_reset,
 };

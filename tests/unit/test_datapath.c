@@ -37,6 +37,7 @@ struct fake_port {
 	unsigned int n_in, next_in;
 	struct fake_frame *out;	/* frames the switch delivered */
 	unsigned int n_out;
+	unsigned int prepared;	/* frames announced by tx_prepare() */
 };
 
 static int fake_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
@@ -59,6 +60,25 @@ static int fake_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 		pkt->iov[1].iov_len = f->size - ETH_HDR_SIZE - pkt->iov[0].iov_len;
 	}
 	return n;
+}
+
+/*
+ * Released frames go back to the "guest", which may reuse the buffers at
+ * once: poison them, so a frame sent after its release shows up as garbage.
+ */
+static void fake_rx_done(struct port *port, struct dp_pkt *pkts, int count)
+{
+	struct fake_port *fp = (struct fake_port *)port;
+	unsigned int i;
+
+	(void)pkts;
+	for (i = fp->next_in - (unsigned int)count; i < fp->next_in; i++)
+		memset(fp->in[i].data, 0xee, fp->in[i].size);
+}
+
+static void fake_tx_prepare(struct port *port, unsigned int n)
+{
+	((struct fake_port *)port)->prepared += n;
 }
 
 static int fake_tx(struct port *port, const struct dp_pkt *pkt)
@@ -96,7 +116,9 @@ static const struct port_class fake_class = {
 	.type = "fake",
 	.destroy = fake_destroy,
 	.rx_burst = fake_rx_burst,
+	.rx_done = fake_rx_done,
 	.tx = fake_tx,
+	.tx_prepare = fake_tx_prepare,
 };
 
 static struct fake_port *fake_new(struct network *net, const char *name, unsigned int offloads)
@@ -136,13 +158,15 @@ static void frame_build(struct fake_frame *f, const uint8_t *dst, const uint8_t 
 	f->size = size;
 }
 
-/* Queue a frame on @from and wait until the datapath has taken it. */
-static void inject(struct fake_port *from, const struct fake_frame *f)
+/* Queue @n frames on @from at once (one burst) and wait until the datapath has taken them. */
+static void inject_n(struct fake_port *from, const struct fake_frame *f, unsigned int n)
 {
+	unsigned int k;
 	int i;
 
 	dp_pause();
-	from->in[from->n_in++] = *f;
+	for (k = 0; k < n; k++)
+		from->in[from->n_in++] = f[k];
 	dp_resume();
 	eventfd_signal(from->up.rx_fd);
 	for (i = 0; i < 2000; i++) {
@@ -156,6 +180,11 @@ static void inject(struct fake_port *from, const struct fake_frame *f)
 		usleep(1000);
 	}
 	fail_msg("datapath did not take the frame");
+}
+
+static void inject(struct fake_port *from, const struct fake_frame *f)
+{
+	inject_n(from, f, 1);
 }
 
 static unsigned int outputs(struct fake_port *fp)
@@ -237,6 +266,50 @@ static void test_flood_then_unicast(void **state)
 	assert_int_equal(b->up.stats.tx_packets, 3);
 	assert_int_equal(fdb_lookup(net->fdb, mac_a, 0) >= 0, 1);
 	dp_resume();
+	net_destroy(net, true, NULL, 0);
+}
+
+/*
+ * One burst to one receiver: sent in order, announced to tx_prepare()
+ * once, and copied before the source's buffers are released (rx_done
+ * poisons them). A broadcast in the middle reaches everyone in place.
+ */
+static void test_burst_order(void **state)
+{
+	struct network *net = make_net("tb", 16);
+	struct fake_port *a = fake_new(net, "a", 0), *b = fake_new(net, "b", 0), *c = fake_new(net, "c", 0);
+	static struct fake_frame f[6];
+	unsigned int i, prepared;
+	uint64_t sent;
+
+	(void)state;
+	/* Teach the switch where b and a are. */
+	frame_build(&f[0], mac_a, mac_b, 60);
+	inject(b, &f[0]);
+	frame_build(&f[0], mac_b, mac_a, 60);
+	inject(a, &f[0]);
+	dp_pause();
+	b->n_out = 0;
+	b->prepared = 0;
+	c->n_out = 0;
+	dp_resume();
+
+	for (i = 0; i < 6; i++)
+		frame_build(&f[i], i == 3 ? bcast : mac_b, mac_a, 60 + i * 10);
+	inject_n(a, f, 6);
+	assert_int_equal(outputs(b), 6);
+	assert_int_equal(outputs(c), 1);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(b->out[i].size, 60 + i * 10);
+		assert_memory_equal(b->out[i].data, f[i].data, f[i].size);
+	}
+	assert_memory_equal(c->out[0].data, f[3].data, f[3].size);
+	dp_pause();
+	prepared = b->prepared;
+	sent = b->up.stats.tx_packets;
+	dp_resume();
+	assert_int_equal(prepared, 6);
+	assert_int_equal(sent, 1 + 6);	/* the learning frame, then the burst */
 	net_destroy(net, true, NULL, 0);
 }
 
@@ -516,6 +589,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flood_then_unicast),
+		cmocka_unit_test(test_burst_order),
 		cmocka_unit_test(test_no_leak_between_networks),
 		cmocka_unit_test(test_mac_limit_and_bad_frames),
 		cmocka_unit_test(test_software_tso),
