@@ -39,6 +39,18 @@
 /* Keeps the compiler from re-reading guest memory in place of a local copy. */
 #define compiler_barrier()	__asm__ __volatile__("" ::: "memory")
 
+/*
+ * Full barrier (store-load ordering). On x86 a locked add to the stack
+ * orders like MFENCE for ordinary memory but is cheaper: MFENCE also waits
+ * on later loads and is microcoded on recent cores (DPDK and the Linux
+ * kernel chose the locked add for the same reason).
+ */
+#if defined(__x86_64__)
+#define full_barrier()	__asm__ __volatile__("lock; addl $0,-132(%%rsp)" ::: "memory", "cc")
+#else
+#define full_barrier()	atomic_thread_fence(memory_order_seq_cst)
+#endif
+
 /* Guest memory ------------------------------------------------------------ */
 
 void *vu_mem_gpa(const struct vu_mem *mem, uint64_t gpa, uint64_t *size)
@@ -379,7 +391,7 @@ void vq_flush(struct vq *vq)
 	vq->used_pending = 0;
 
 	/* Full barrier: the index store is ordered before reading suppression. */
-	atomic_thread_fence(memory_order_seq_cst);
+	full_barrier();
 
 	if (vq->event_idx) {
 		uint16_t event = le16toh(__atomic_load_n(vq_used_event(vq), __ATOMIC_RELAXED));
@@ -419,7 +431,7 @@ void vq_set_notify(struct vq *vq, bool enable)
 	}
 	/* Full barrier: the store is ordered before the caller's next vq_avail(). */
 	if (enable)
-		atomic_thread_fence(memory_order_seq_cst);
+		full_barrier();
 }
 
 size_t vq_iov_copy_from(void *dst, const struct iovec *iov, unsigned int niov,
