@@ -355,6 +355,23 @@ int vq_prefetch(struct vq *vq, unsigned int n)
 	return known;
 }
 
+void vq_prefetch_used(struct vq *vq, unsigned int n)
+{
+	uint16_t first = (uint16_t)(vq->used_idx + vq->used_pending);
+	unsigned int k;
+
+	if (!vq->used || !vq->size)
+		return;
+	prefetch_w(&vq->used->idx);
+	if (n > vq->size)
+		n = vq->size;
+	/* Eight entries to a 64-byte line: one prefetch per line is enough. */
+	for (k = 0; k < n; k += 8)
+		prefetch_w(&vq->used->ring[(uint16_t)(first + k) & (vq->size - 1)]);
+	if (n)
+		prefetch_w(&vq->used->ring[(uint16_t)(first + n - 1) & (vq->size - 1)]);
+}
+
 void vq_unpop(struct vq *vq, uint16_t count)
 {
 	vq->last_avail_idx -= count;

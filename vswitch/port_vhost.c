@@ -50,6 +50,15 @@
 #define VHOST_SOCK_TIMEOUT_SEC	2
 /* Most receive buffers one frame may take (a 64 KiB frame in 1 KiB buffers). */
 #define VHOST_MAX_RX_BUFS	80
+/* Receive-queue used entries held back per burst (more are written at once). */
+#define VHOST_SHADOW_USED	128
+
+/* A guest receive chain popped ahead by tx_prepare(): one writable segment. */
+struct vhost_rx_buf {
+	void *base;
+	uint32_t len;
+	uint16_t head;
+};
 
 struct vhost_port {
 	struct port up;
@@ -70,6 +79,22 @@ struct vhost_port {
 	struct vq_elem elem;	/* datapath scratch */
 	uint16_t heads[VHOST_MAX_RX_BUFS];
 	uint32_t lens[VHOST_MAX_RX_BUFS];
+	/*
+	 * Receive chains reserved for the frames tx_prepare() announced, in
+	 * ring order: resv[resv_next .. nresv) are popped but not yet used.
+	 * tx() takes these before popping more, and tx_flush() gives back
+	 * what is left, so the ring only ever sees pops and pushes in order.
+	 */
+	struct vhost_rx_buf resv[DP_BURST];
+	uint16_t nresv, resv_next;
+	/*
+	 * Used entries for the receive queue, kept here until tx_flush()
+	 * writes them all at once. The guest polls the used ring's first line
+	 * (its index sits with the first entries); writing one entry per frame
+	 * between copies would hand that line back and forth for every frame.
+	 */
+	struct vring_used_elem shadow[VHOST_SHADOW_USED];
+	uint16_t nshadow;
 };
 
 static struct vhost_port *vhost_port(struct port *port)
@@ -461,6 +486,8 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 		return 0;
 	if (avail > 0 && avail < max)
 		max = avail;
+	/* rx_done() writes a used entry per chain: start taking those lines now. */
+	vq_prefetch_used(vq, (unsigned int)max);
 	while (n < max) {
 		struct dp_pkt *pkt = &pkts[n];
 		int niov;
@@ -554,6 +581,23 @@ static bool vhost_rx_idle(struct port *port)
 	return avail > 0;
 }
 
+/* Return to the ring the chains a frame took and did not use: @nresv reserved, then @nfresh popped. */
+static void vhost_rx_giveback(struct vhost_port *vp, struct vq *vq, uint16_t nresv, uint16_t nfresh)
+{
+	vq_unpop(vq, nfresh);
+	vp->resv_next -= nresv;
+}
+
+/* Write the held-back used entries into the ring (not yet published). */
+static void vhost_shadow_write(struct vhost_port *vp, struct vq *vq)
+{
+	uint16_t i;
+
+	for (i = 0; i < vp->nshadow; i++)
+		vq_push(vq, (uint16_t)vp->shadow[i].id, vp->shadow[i].len);
+	vp->nshadow = 0;
+}
+
 /* Frame -> guest receive queue, copied once. */
 static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 {
@@ -565,7 +609,7 @@ static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 	struct iov_cursor cur;
 	size_t total = VNET_HDR_SIZE + pkt->size, done = 0;
 	uint8_t *num_buffers_at = NULL;
-	uint16_t nbufs = 0, k;
+	uint16_t nbufs = 0, from_resv = 0, k;
 	int ret;
 
 	if (!(port->rx_offloads & OFFLOAD_CSUM))
@@ -579,66 +623,134 @@ static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 	iov_cursor_init(&cur, src, pkt->niov + 2u);
 
 	while (done < total) {
+		const struct iovec *iov;
+		struct iovec one;
+		unsigned int niov;
+		uint16_t head;
 		size_t copied;
 
 		if (nbufs == VHOST_MAX_RX_BUFS || (nbufs && !vp->mrg_rxbuf)) {
-			vq_unpop(vq, nbufs);
+			vhost_rx_giveback(vp, vq, from_resv, nbufs - from_resv);
 			return -DROP_TOO_BIG;
 		}
-		ret = vq_pop(vq, e);
-		if (ret == 0) {
-			vq_unpop(vq, nbufs);
-			return -DROP_NO_BUFFERS;
-		}
-		if (ret < 0 || e->n_out || !e->in_size) {
-			vhost_break(vp, "receive descriptor chain", ret < 0 ? ret : -EINVAL);
-			return -DROP_GUEST_ERROR;
+		if (vp->resv_next < vp->nresv) {
+			const struct vhost_rx_buf *b = &vp->resv[vp->resv_next++];
+
+			one.iov_base = b->base;
+			one.iov_len = b->len;
+			iov = &one;
+			niov = 1;
+			head = b->head;
+			from_resv++;
+		} else {
+			ret = vq_pop(vq, e);
+			if (ret == 0) {
+				vhost_rx_giveback(vp, vq, from_resv, nbufs - from_resv);
+				return -DROP_NO_BUFFERS;
+			}
+			if (ret < 0 || e->n_out || !e->in_size) {
+				vhost_break(vp, "receive descriptor chain", ret < 0 ? ret : -EINVAL);
+				return -DROP_GUEST_ERROR;
+			}
+			iov = e->iov;
+			niov = e->n_in;
+			head = e->head;
 		}
 		/* num_buffers sits in the first buffer's header; patch it at the end. */
-		if (nbufs == 0 && e->iov[0].iov_len >= VNET_HDR_SIZE)
-			num_buffers_at = (uint8_t *)e->iov[0].iov_base +
+		if (nbufs == 0 && iov[0].iov_len >= VNET_HDR_SIZE)
+			num_buffers_at = (uint8_t *)iov[0].iov_base +
 					 offsetof(struct virtio_net_hdr_v1, num_buffers);
-		copied = iov_cursor_copy_out(&cur, e->iov, e->n_in, total - done);
-		if (nbufs == 0 && copied < VNET_HDR_SIZE) {
-			/* The header itself must fit in the first buffer. */
-			vq_unpop(vq, 1);
-			return -DROP_TOO_BIG;
-		}
-		vp->heads[nbufs] = e->head;
+		copied = iov_cursor_copy_out(&cur, iov, niov, total - done);
+		vp->heads[nbufs] = head;
 		vp->lens[nbufs] = (uint32_t)copied;
 		nbufs++;
+		if (nbufs == 1 && copied < VNET_HDR_SIZE) {
+			/* The header itself must fit in the first buffer. */
+			vhost_rx_giveback(vp, vq, from_resv, nbufs - from_resv);
+			return -DROP_TOO_BIG;
+		}
 		done += copied;
 	}
 	if (nbufs > 1) {
 		uint16_t le = htole16(nbufs);
 
 		if (!num_buffers_at) {
-			/* A first buffer split before the header end: rare, so unpop and drop. */
-			vq_unpop(vq, nbufs);
+			/* A first buffer split before the header end: rare, so give back and drop. */
+			vhost_rx_giveback(vp, vq, from_resv, nbufs - from_resv);
 			return -DROP_TOO_BIG;
 		}
 		memcpy(num_buffers_at, &le, sizeof(le));
 	}
-	for (k = 0; k < nbufs; k++)
-		vq_push(vq, vp->heads[k], vp->lens[k]);
+	if (vp->nshadow + nbufs > VHOST_SHADOW_USED)
+		vhost_shadow_write(vp, vq);
+	for (k = 0; k < nbufs; k++) {
+		if (vp->nshadow == VHOST_SHADOW_USED)
+			vhost_shadow_write(vp, vq);	/* one frame with more buffers than the shadow */
+		vp->shadow[vp->nshadow].id = vp->heads[k];
+		vp->shadow[vp->nshadow].len = vp->lens[k];
+		vp->nshadow++;
+	}
 	return 0;
 }
 
-/* Frames are about to be sent: load the receive descriptors they will take. */
+/*
+ * @n frames are about to be sent: pop a receive chain for each now, as
+ * DPDK's vhost does, and start taking their first cache lines for writing.
+ * The guest's driver last wrote those buffers on its own CPU; a store that
+ * misses waits there, and every later store queues behind it, so fetching
+ * them together, before the copies, saves a wait per frame. Only plain
+ * one-segment chains are reserved; anything else is left to tx().
+ */
 static void vhost_tx_prepare(struct port *port, unsigned int n)
 {
 	struct vhost_port *vp = vhost_port(port);
+	struct vq *vq = &vp->dev.vqs[VU_RXQ];
+	struct vq_elem *e = &vp->elem;
 
-	if (!vhost_mem_faulted(vp))
-		vq_prefetch(&vp->dev.vqs[VU_RXQ], n);
+	if (vhost_mem_faulted(vp) || vp->resv_next < vp->nresv)
+		return;
+	vp->nresv = vp->resv_next = 0;
+	if (n > DP_BURST)
+		n = DP_BURST;
+	if (vq_prefetch(vq, n) <= 0)
+		return;
+	vq_prefetch_used(vq, n);
+	while (vp->nresv < n) {
+		struct vhost_rx_buf *b;
+		int ret = vq_pop(vq, e);
+
+		if (ret == 0)
+			break;
+		if (ret < 0 || e->n_out || e->n_in != 1 || !e->in_size) {
+			/* tx() pops it again and deals with it (or breaks the port). */
+			if (ret == 1 || ret == -E2BIG)
+				vq_unpop(vq, 1);
+			break;
+		}
+		b = &vp->resv[vp->nresv++];
+		b->base = e->iov[0].iov_base;
+		b->len = (uint32_t)e->iov[0].iov_len;
+		b->head = e->head;
+		prefetch_w(b->base);
+		if (b->len > 64)
+			prefetch_w((uint8_t *)b->base + 64);
+	}
 }
 
 static void vhost_tx_flush(struct port *port)
 {
 	struct vhost_port *vp = vhost_port(port);
+	struct vq *vq = &vp->dev.vqs[VU_RXQ];
 
-	if (!vhost_mem_faulted(vp) && !port->broken)
-		vq_flush(&vp->dev.vqs[VU_RXQ]);
+	/* Reserved chains no frame used go back, unpushed, for the next burst. */
+	vq_unpop(vq, vp->nresv - vp->resv_next);
+	vp->nresv = vp->resv_next = 0;
+	if (vhost_mem_faulted(vp) || port->broken) {
+		vp->nshadow = 0;
+		return;
+	}
+	vhost_shadow_write(vp, vq);
+	vq_flush(vq);
 }
 
 const struct port_class vhost_port_class = {
