@@ -604,15 +604,17 @@ static int read_pipe(struct session *s)
 }
 
 /* Handle what vswitchd sent: the capture.end event, or a reply to capture.stop. */
-static int read_socket(struct session *s)
+/*
+ * Act on every complete message already read from vswitchd. A capture that
+ * ends at once (-c with a busy port) can have its capture.end arrive in the
+ * same read as the reply to capture.start: it is then in the buffer, and
+ * the socket will not become readable for it again.
+ */
+static int take_messages(struct session *s)
 {
-	int ret = ctl_conn_read(s->conn);
 	json_t *msg;
+	int ret;
 
-	if (ret == -EAGAIN || ret == -EINTR)
-		return 0;
-	if (ret <= 0)
-		return ret ? ret : -ECONNRESET;
 	for (;;) {
 		int fds[CTL_MAX_FDS], nfds = 0;
 		const char *event;
@@ -632,6 +634,17 @@ static int read_socket(struct session *s)
 		/* A stop racing with the end is refused: nothing to say about it. */
 		json_decref(msg);
 	}
+}
+
+static int read_socket(struct session *s)
+{
+	int ret = ctl_conn_read(s->conn);
+
+	if (ret == -EAGAIN || ret == -EINTR)
+		return 0;
+	if (ret <= 0)
+		return ret ? ret : -ECONNRESET;
+	return take_messages(s);
 }
 
 static int send_request(int sock, json_int_t id, const char *method, json_t *params,
@@ -823,6 +836,10 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 	json_decref(result);
 	result = NULL;
 
+	if (take_messages(&s) < 0) {
+		capture_error_line("vswitchd sent an invalid message");
+		goto out;
+	}
 	if (pipe_fds[0] >= 0) {
 		s.read_fd = pipe_fds[0];
 		pipe_fds[0] = -1;
