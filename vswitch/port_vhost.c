@@ -598,6 +598,16 @@ static void vhost_shadow_write(struct vhost_port *vp, struct vq *vq)
 	vp->nshadow = 0;
 }
 
+/* Hold back one used entry for tx_flush(); write the held ones out first if full. */
+static inline void vhost_shadow_add(struct vhost_port *vp, struct vq *vq, uint16_t head, uint32_t len)
+{
+	if (vp->nshadow == VHOST_SHADOW_USED)
+		vhost_shadow_write(vp, vq);
+	vp->shadow[vp->nshadow].id = head;
+	vp->shadow[vp->nshadow].len = len;
+	vp->nshadow++;
+}
+
 /* Frame -> guest receive queue, copied once. */
 static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 {
@@ -615,6 +625,28 @@ static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 	if (!(port->rx_offloads & OFFLOAD_CSUM))
 		hdr.flags &= (uint8_t)~VIRTIO_NET_HDR_F_DATA_VALID;
 	hdr.num_buffers = 1;
+
+	/* The usual case: the frame fits in the next reserved buffer. */
+	if (vp->resv_next < vp->nresv && vp->resv[vp->resv_next].len >= total) {
+		const struct vhost_rx_buf *b = &vp->resv[vp->resv_next++];
+		uint8_t *d = b->base;
+		size_t off = VNET_HDR_SIZE + ETH_HDR_SIZE;
+		unsigned int i;
+
+		memcpy(d, &hdr, VNET_HDR_SIZE);
+		memcpy(d + VNET_HDR_SIZE, pkt->eth, ETH_HDR_SIZE);
+		for (i = 0; i < pkt->niov && off < total; i++) {
+			size_t len = pkt->iov[i].iov_len;
+
+			if (len > total - off)
+				len = total - off;
+			memcpy(d + off, pkt->iov[i].iov_base, len);
+			off += len;
+		}
+		vhost_shadow_add(vp, vq, b->head, (uint32_t)off);
+		return 0;
+	}
+
 	src[0].iov_base = &hdr;
 	src[0].iov_len = VNET_HDR_SIZE;
 	src[1].iov_base = (void *)pkt->eth;
@@ -681,15 +713,8 @@ static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 		}
 		memcpy(num_buffers_at, &le, sizeof(le));
 	}
-	if (vp->nshadow + nbufs > VHOST_SHADOW_USED)
-		vhost_shadow_write(vp, vq);
-	for (k = 0; k < nbufs; k++) {
-		if (vp->nshadow == VHOST_SHADOW_USED)
-			vhost_shadow_write(vp, vq);	/* one frame with more buffers than the shadow */
-		vp->shadow[vp->nshadow].id = vp->heads[k];
-		vp->shadow[vp->nshadow].len = vp->lens[k];
-		vp->nshadow++;
-	}
+	for (k = 0; k < nbufs; k++)
+		vhost_shadow_add(vp, vq, vp->heads[k], vp->lens[k]);
 	return 0;
 }
 
