@@ -50,8 +50,6 @@
 #define VHOST_SOCK_TIMEOUT_SEC	2
 /* Most receive buffers one frame may take (a 64 KiB frame in 1 KiB buffers). */
 #define VHOST_MAX_RX_BUFS	80
-/* Receive-queue used entries held back per burst (more are written at once). */
-#define VHOST_SHADOW_USED	128
 
 /* A guest receive chain popped ahead by tx_prepare(): one writable segment. */
 struct vhost_rx_buf {
@@ -87,14 +85,6 @@ struct vhost_port {
 	 */
 	struct vhost_rx_buf resv[DP_BURST];
 	uint16_t nresv, resv_next;
-	/*
-	 * Used entries for the receive queue, kept here until tx_flush()
-	 * writes them all at once. The guest polls the used ring's first line
-	 * (its index sits with the first entries); writing one entry per frame
-	 * between copies would hand that line back and forth for every frame.
-	 */
-	struct vring_used_elem shadow[VHOST_SHADOW_USED];
-	uint16_t nshadow;
 };
 
 static struct vhost_port *vhost_port(struct port *port)
@@ -588,26 +578,6 @@ static void vhost_rx_giveback(struct vhost_port *vp, struct vq *vq, uint16_t nre
 	vp->resv_next -= nresv;
 }
 
-/* Write the held-back used entries into the ring (not yet published). */
-static void vhost_shadow_write(struct vhost_port *vp, struct vq *vq)
-{
-	uint16_t i;
-
-	for (i = 0; i < vp->nshadow; i++)
-		vq_push(vq, (uint16_t)vp->shadow[i].id, vp->shadow[i].len);
-	vp->nshadow = 0;
-}
-
-/* Hold back one used entry for tx_flush(); write the held ones out first if full. */
-static inline void vhost_shadow_add(struct vhost_port *vp, struct vq *vq, uint16_t head, uint32_t len)
-{
-	if (vp->nshadow == VHOST_SHADOW_USED)
-		vhost_shadow_write(vp, vq);
-	vp->shadow[vp->nshadow].id = head;
-	vp->shadow[vp->nshadow].len = len;
-	vp->nshadow++;
-}
-
 /* Frame -> guest receive queue, copied once. */
 static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 {
@@ -625,27 +595,6 @@ static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 	if (!(port->rx_offloads & OFFLOAD_CSUM))
 		hdr.flags &= (uint8_t)~VIRTIO_NET_HDR_F_DATA_VALID;
 	hdr.num_buffers = 1;
-
-	/* The usual case: the frame fits in the next reserved buffer. */
-	if (vp->resv_next < vp->nresv && vp->resv[vp->resv_next].len >= total) {
-		const struct vhost_rx_buf *b = &vp->resv[vp->resv_next++];
-		uint8_t *d = b->base;
-		size_t off = VNET_HDR_SIZE + ETH_HDR_SIZE;
-		unsigned int i;
-
-		memcpy(d, &hdr, VNET_HDR_SIZE);
-		memcpy(d + VNET_HDR_SIZE, pkt->eth, ETH_HDR_SIZE);
-		for (i = 0; i < pkt->niov && off < total; i++) {
-			size_t len = pkt->iov[i].iov_len;
-
-			if (len > total - off)
-				len = total - off;
-			memcpy(d + off, pkt->iov[i].iov_base, len);
-			off += len;
-		}
-		vhost_shadow_add(vp, vq, b->head, (uint32_t)off);
-		return 0;
-	}
 
 	src[0].iov_base = &hdr;
 	src[0].iov_len = VNET_HDR_SIZE;
@@ -714,7 +663,7 @@ static int vhost_tx(struct port *port, const struct dp_pkt *pkt)
 		memcpy(num_buffers_at, &le, sizeof(le));
 	}
 	for (k = 0; k < nbufs; k++)
-		vhost_shadow_add(vp, vq, vp->heads[k], vp->lens[k]);
+		vq_push(vq, vp->heads[k], vp->lens[k]);
 	return 0;
 }
 
@@ -770,12 +719,8 @@ static void vhost_tx_flush(struct port *port)
 	/* Reserved chains no frame used go back, unpushed, for the next burst. */
 	vq_unpop(vq, vp->nresv - vp->resv_next);
 	vp->nresv = vp->resv_next = 0;
-	if (vhost_mem_faulted(vp) || port->broken) {
-		vp->nshadow = 0;
-		return;
-	}
-	vhost_shadow_write(vp, vq);
-	vq_flush(vq);
+	if (!vhost_mem_faulted(vp) && !port->broken)
+		vq_flush(vq);
 }
 
 const struct port_class vhost_port_class = {
