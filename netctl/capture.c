@@ -603,9 +603,9 @@ static int read_pipe(struct session *s)
 	return print_records(s);
 }
 
-/* Handle what vswitchd sent: the capture.end event, or a reply to capture.stop. */
 /*
- * Act on every complete message already read from vswitchd. A capture that
+ * Handle every complete message already read from vswitchd: the
+ * capture.end event, or a reply to capture.stop. A capture that
  * ends at once (-c with a busy port) can have its capture.end arrive in the
  * same read as the reply to capture.start: it is then in the buffer, and
  * the socket will not become readable for it again.
@@ -636,6 +636,7 @@ static int take_messages(struct session *s)
 	}
 }
 
+/* Read what vswitchd sent and handle it. */
 static int read_socket(struct session *s)
 {
 	int ret = ctl_conn_read(s->conn);
