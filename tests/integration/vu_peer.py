@@ -119,6 +119,8 @@ class Peer:
     def post_rx_buffers(self, count=16):
         for i in range(count):
             off = BUF_OFF + i * 2048
+            # Garbage where the back-end must write: a header it skips shows.
+            self.mem[off:off + 2048] = b"\xa5" * 2048
             self.set_desc(0, i, self.gpa(off), 2048, F_WRITE)
             self.publish(0, i, kick=False)
 
@@ -159,8 +161,16 @@ def mode_good(p, args):
         p.transmit(arp_request(args.ip, args.target))
         time.sleep(0.1)
         for head, length in p.used(0):
-            frame = bytes(p.mem[BUF_OFF + head * 2048 + HDR:BUF_OFF + head * 2048 + length])
+            base = BUF_OFF + head * 2048
+            frame = bytes(p.mem[base + HDR:base + length])
             if frame[12:14] == b"\x08\x06" and frame[20:22] == b"\x00\x02" and frame[0:6] == MAC:
+                # virtio_net_hdr_v1: flags, gso_type, hdr_len, gso_size,
+                # csum_start, csum_offset, num_buffers (no offloads negotiated).
+                hdr = struct.unpack("<BBHHHHH", bytes(p.mem[base:base + HDR]))
+                if hdr != (0, 0, 0, 0, 0, 0, 1):
+                    print("vu_peer: ARP reply with a wrong virtio-net header %s" % (hdr,),
+                          file=sys.stderr)
+                    return 1
                 print("vu_peer: ARP reply from %s (%s)" % (args.target, frame[22:28].hex(":")))
                 return 0
     print("vu_peer: no ARP reply from %s" % args.target, file=sys.stderr)
