@@ -133,6 +133,7 @@ static bool vu_has_protocol_feature(const struct vu_dev *dev, unsigned int bit)
 uint64_t vu_supported_features(void)
 {
 	return VIRTIO_BIT(VIRTIO_F_VERSION_1) |
+	       VIRTIO_BIT(VIRTIO_F_IN_ORDER) |	/* port_vhost.c uses chains in ring order */
 	       VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
 	       VIRTIO_BIT(VIRTIO_RING_F_EVENT_IDX) |
 	       VIRTIO_BIT(VIRTIO_RING_F_INDIRECT_DESC) |

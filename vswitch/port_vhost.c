@@ -442,6 +442,27 @@ static inline void vhost_prefetch_frame(const uint8_t *p, size_t len)
 }
 
 /*
+ * A chain from the guest with no frame to forward in it goes back at once,
+ * empty. Chains are used in the order the guest made them available (we
+ * offer VIRTIO_F_IN_ORDER, and DPDK's driver then reads used entries by
+ * position): while frames of this burst are still out, it is left in the
+ * ring for the next burst, which returns it first.
+ * Return: true if the burst ends here.
+ */
+static bool vhost_rx_reject(struct vhost_port *vp, struct vq *vq, uint16_t head, int n,
+			    enum drop_reason why)
+{
+	if (n > 0) {
+		vq_unpop(vq, 1);
+		return true;
+	}
+	vq_push(vq, head, 0);
+	vp->rx_pushed = true;
+	vp->up.stats.drops[why]++;
+	return false;
+}
+
+/*
  * Guest transmit queue -> frames, in two passes. The first walks the
  * chains (their descriptors prefetched as one batch) and starts loading
  * each frame's first bytes; the second copies the headers out. Frame
@@ -486,9 +507,8 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 		if (ret == 0)
 			break;
 		if (ret == -E2BIG) {
-			vq_push(vq, e->head, 0);
-			vp->rx_pushed = true;
-			port->stats.drops[DROP_TOO_BIG]++;
+			if (vhost_rx_reject(vp, vq, e->head, n, DROP_TOO_BIG))
+				break;
 			continue;
 		}
 		if (ret < 0) {
@@ -498,10 +518,10 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 		}
 		if (e->n_in || e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE ||
 		    e->out_size - VNET_HDR_SIZE > DP_MAX_FRAME) {
-			vq_push(vq, e->head, 0);
-			vp->rx_pushed = true;
-			port->stats.drops[e->n_in ? DROP_MALFORMED :
-					  e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE ? DROP_MALFORMED : DROP_TOO_BIG]++;
+			if (vhost_rx_reject(vp, vq, e->head, n,
+					    e->n_in ? DROP_MALFORMED :
+					    e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE ? DROP_MALFORMED : DROP_TOO_BIG))
+				break;
 			continue;
 		}
 		if (e->iov[0].iov_len >= VNET_HDR_SIZE + ETH_HDR_SIZE) {
@@ -515,9 +535,8 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 		}
 		niov = iov_slice(pkt->iov, DP_MAX_IOV, e->iov, e->n_out, VNET_HDR_SIZE + ETH_HDR_SIZE);
 		if (niov < 0) {
-			vq_push(vq, e->head, 0);
-			vp->rx_pushed = true;
-			port->stats.drops[DROP_TOO_BIG]++;
+			if (vhost_rx_reject(vp, vq, e->head, n, DROP_TOO_BIG))
+				break;
 			continue;
 		}
 		pkt->niov = (uint16_t)niov;

@@ -53,6 +53,10 @@ assert_ge "$guest_errors" 6 "guest_error drops counted on the hostile port"
 assert_contains "$(cat "$T_TMP/vswitchd.log")" "guest broke the virtqueue rules" "log names the ring violation"
 assert_contains "$(cat "$T_TMP/vswitchd.log")" "protocol error" "log names the protocol violation"
 
+say "chains are used in the order they were made available (VIRTIO_F_IN_ORDER)"
+timeout 20 $PEER "$SOCK" in-order --ip "$T_SUBNET.99" --target "$T_SUBNET.1" ||
+	fail "transmit chains were not used in order"
+
 say "a well-behaved front-end on the same port works"
 timeout 20 $PEER "$SOCK" good --ip "$T_SUBNET.99" --target "$T_SUBNET.1" ||
 	fail "the port did not serve a good front-end after the attacks"

@@ -8,7 +8,7 @@ exchanges a frame (mode "good") or breaks the rules on purpose. For attacks it
 waits for the back-end to cut the connection and exits 0 if it did, 1 if not.
 
 Usage: vu_peer.py SOCKET MODE [--ip A.B.C.D --target A.B.C.D]
-MODES: good, desc-loop, desc-oob, avail-jump, rx-readable, indirect-nested,
+MODES: good, in-order, desc-loop, desc-oob, avail-jump, rx-readable, indirect-nested,
        shrink, bad-size, bad-fds, garbage, truncated
 """
 import argparse
@@ -27,6 +27,7 @@ SET_VRING_KICK, SET_VRING_CALL = 12, 13
 VERSION_1 = 1 << 32
 MRG_RXBUF = 1 << 15
 INDIRECT = 1 << 28
+IN_ORDER = 1 << 35
 F_NEXT, F_WRITE, F_INDIRECT = 1, 2, 4
 
 QSIZE = 64
@@ -177,6 +178,35 @@ def mode_good(p, args):
     return 1
 
 
+def mode_in_order(p, args):
+    """With VIRTIO_F_IN_ORDER, transmit chains come back in the order they went
+    out, a rejected one (a writable descriptor in a transmit chain) included."""
+    p.setup(features=VERSION_1 | MRG_RXBUF | IN_ORDER)
+    if not p.features & IN_ORDER:
+        print("vu_peer: the back-end does not offer VIRTIO_F_IN_ORDER", file=sys.stderr)
+        return 1
+    p.post_rx_buffers()
+    data = bytes(HDR) + arp_request(args.ip, args.target)
+    slots = (32, 33, 34, 35)
+    for slot in slots:
+        off = BUF_OFF + slot * 2048
+        p.mem[off:off + len(data)] = data
+        p.set_desc(1, slot, p.gpa(off), len(data), F_WRITE if slot == 33 else 0)
+        p.publish(1, slot, kick=False)
+    os.eventfd_write(p.kick[1], 1)
+    used = []
+    end = time.time() + 5
+    while len(used) < len(slots) and time.time() < end:
+        used += [head for head, _ in p.used(1)]
+        time.sleep(0.05)
+    if used != list(slots):
+        print("vu_peer: transmit chains used as %s, made available as %s" % (used, list(slots)),
+              file=sys.stderr)
+        return 1
+    print("vu_peer: transmit chains used in order %s" % used)
+    return 0
+
+
 def attack(p, setup=True, rx=False):
     if setup:
         p.setup()
@@ -251,7 +281,7 @@ def mode_truncated(p, args):
 
 
 MODES = {
-    "good": mode_good, "desc-loop": mode_desc_loop, "desc-oob": mode_desc_oob,
+    "good": mode_good, "in-order": mode_in_order, "desc-loop": mode_desc_loop, "desc-oob": mode_desc_oob,
     "avail-jump": mode_avail_jump, "rx-readable": mode_rx_readable,
     "indirect-nested": mode_indirect_nested, "shrink": mode_shrink, "bad-size": mode_bad_size,
     "bad-fds": mode_bad_fds, "garbage": mode_garbage, "truncated": mode_truncated,
@@ -266,8 +296,8 @@ def main():
     ap.add_argument("--target", default="10.0.0.1")
     args = ap.parse_args()
     p = Peer(args.socket)
-    if args.mode == "good":
-        return mode_good(p, args)
+    if args.mode in ("good", "in-order"):
+        return MODES[args.mode](p, args)
     try:
         MODES[args.mode](p, args)
     except (BrokenPipeError, ConnectionError):
