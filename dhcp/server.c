@@ -108,7 +108,7 @@ static void send_reply(struct dhcp_server *srv, const struct dhcp_msg *req,
 static void nak(struct dhcp_server *srv, const struct dhcp_msg *req,
 		const struct dhcp_frame_info *fi, const char *why, struct dhcp_result *res)
 {
-	char mac[18];
+	char mac[MAC_TEXT_SIZE];
 
 	mac_format(req->chaddr, mac);
 	log_debug("dhcp: NAK to %s: %s", mac, why);
@@ -163,7 +163,7 @@ static void handle_discover(struct dhcp_server *srv, const struct dhcp_msg *req,
 	static struct log_ratelimit rl_exhausted;
 	struct dhcp_lease *lease;
 	uint32_t ip;
-	char mac[18];
+	char mac[MAC_TEXT_SIZE];
 
 	srv->stats.discover++;
 	switch (dhcp_pool_pick(&srv->pool, req->chaddr,
@@ -314,7 +314,7 @@ static void handle_decline(struct dhcp_server *srv, const struct dhcp_msg *req,
 {
 	static const uint8_t nobody[6];
 	struct dhcp_lease *lease;
-	char mac[18], ip[INET_ADDRSTRLEN];
+	char mac[MAC_TEXT_SIZE], ip[INET_ADDRSTRLEN];
 
 	srv->stats.decline++;
 	if (!req->has_requested_ip || (req->has_server_id && req->server_id != srv->cfg.server_ip)) {

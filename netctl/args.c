@@ -601,7 +601,7 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 			     const char *text, char *err, size_t err_size)
 {
 	uint8_t mac[6];
-	char canonical[18];
+	char canonical[MAC_TEXT_SIZE];
 	uint32_t number;
 	int ret;
 

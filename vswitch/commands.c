@@ -389,7 +389,7 @@ static int cmd_fdb_show(struct ctl_request *req, json_t **result, char *err, siz
 	for (i = 0; i < n; i++) {
 		const uint8_t *m = entries[i].mac;
 		struct port *port = entries[i].port < NET_MAX_PORTS ? net->ports[entries[i].port] : NULL;
-		char mac[18];
+		char mac[MAC_TEXT_SIZE];
 
 		mac_format(m, mac);
 		json_array_append_new(list, json_pack("{s:s, s:s, s:I}", "mac", mac,

@@ -718,7 +718,7 @@ json_t *dhcp_service_leases(const struct network *net, uint32_t offset, uint32_t
 	for (i = offset; i < n && i - offset < limit; i++) {
 		const struct dhcp_lease *l = sorted[i];
 		struct in_addr a = { .s_addr = htonl(l->ip) };
-		char ip[INET_ADDRSTRLEN], mac[18];
+		char ip[INET_ADDRSTRLEN], mac[MAC_TEXT_SIZE];
 		const char *state = dhcp_lease_state_name(l->state);
 
 		if ((l->state == DHCP_LEASE_BOUND || l->state == DHCP_LEASE_OFFERED) && l->expires <= now)
@@ -775,7 +775,7 @@ int dhcp_service_host_add(struct network *net, json_t *params, char *err, size_t
 	struct dhcp_host host;
 	struct dhcp_net *dn;
 	json_t *hosts, *def;
-	char mac[18];
+	char mac[MAC_TEXT_SIZE];
 	int ret;
 
 	pthread_mutex_lock(&svc.lock);
@@ -802,7 +802,7 @@ int dhcp_service_host_add(struct network *net, json_t *params, char *err, size_t
 	}
 	holder = dhcp_pool_find_ip(&dn->srv.pool, host.ip);
 	if (holder && dhcp_lease_active(holder, now) && memcmp(holder->mac, host.mac, 6)) {
-		char other[18];
+		char other[MAC_TEXT_SIZE];
 
 		mac_format(holder->mac, other);
 		snprintf(err, err_size, "%s is leased to %s until it expires or is released",

@@ -420,7 +420,7 @@ static void vhost_reset(struct port *port)
 static void vhost_describe(const struct port *port, json_t *obj)
 {
 	const struct vhost_port *vp = (const struct vhost_port *)port;
-	char mac[18];
+	char mac[MAC_TEXT_SIZE];
 
 	json_object_set_new(obj, "socket", json_string(vp->path));
 	json_object_set_new(obj, "client", json_boolean(vp->client));
