@@ -516,11 +516,13 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 			port->stats.drops[DROP_GUEST_ERROR]++;
 			break;
 		}
-		if (e->n_in || e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE ||
-		    e->out_size - VNET_HDR_SIZE > DP_MAX_FRAME) {
-			if (vhost_rx_reject(vp, vq, e->head, n,
-					    e->n_in ? DROP_MALFORMED :
-					    e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE ? DROP_MALFORMED : DROP_TOO_BIG))
+		if (e->n_in || e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE) {
+			if (vhost_rx_reject(vp, vq, e->head, n, DROP_MALFORMED))
+				break;
+			continue;
+		}
+		if (e->out_size - VNET_HDR_SIZE > DP_MAX_FRAME) {
+			if (vhost_rx_reject(vp, vq, e->head, n, DROP_TOO_BIG))
 				break;
 			continue;
 		}
