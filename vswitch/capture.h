@@ -21,9 +21,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
-struct ctl_request;
 struct dp_pkt;
-struct loop;
 struct network;
 struct port;
 
@@ -78,8 +76,8 @@ struct capture_session;
 
 /*
  * CAPTURE_IN and CAPTURE_OUT if any running session wants frames of that
- * direction. Written by the control thread only with the datapath paused,
- * so the datapath reads it without atomics.
+ * direction. Written only with the datapath paused (capture_running_add()
+ * and _remove()), so the datapath reads it without atomics.
  */
 extern unsigned int capture_directions;
 
@@ -146,34 +144,50 @@ void capture_session_stats(const struct capture_session *s, struct capture_stats
  */
 uint32_t capture_filter_test(const char *filter, const struct dp_pkt *pkt, bool native);
 
-/** capture_filter_native() - for tests: whether capture's interpreter runs @filter. */
-bool capture_filter_native(const char *filter, uint32_t snaplen);
-
 /** capture_session_free() - close the output and free. Accepts NULL. */
 void capture_session_free(struct capture_session *s);
 
 /*
- * The control thread's side. --------------------------------------------
+ * Running sessions (the control side, vswitch/cmd_capture.c, drives these).
  */
 
 /**
- * capture_init() - watch for sessions whose writer finished, on @loop
+ * capture_running_add() / capture_running_remove() - put @s in, or take it
+ * out of, the set the datapath offers frames to. Only with the datapath
+ * paused: dpif_capture_attach() and dpif_capture_detach() call them.
+ */
+void capture_running_add(struct capture_session *s);
+void capture_running_remove(struct capture_session *s);
+
+/**
+ * capture_session_start() - start @s's writer thread, which signals the
+ * eventfd @done_fd when it has ended (count reached, reader gone, write
+ * error, or asked to end).
  * Return: 0 or negative errno.
  */
-int capture_init(struct loop *loop);
-
-/** capture_shutdown() - end every session (reason "shutdown") and wait for its writer. */
-void capture_shutdown(void);
+int capture_session_start(struct capture_session *s, int done_fd);
 
 /**
- * capture_conn_closed() - a control connection is closing: end the sessions
- * it started (their owner gets no event). Call before closing @conn_fd.
+ * capture_session_end() - ask @s to end for @reason: the writer writes what
+ * is queued (giving up after a second the output takes nothing) and ends.
+ * The first reason given sticks. Take it off the datapath first.
  */
-void capture_conn_closed(int conn_fd);
+void capture_session_end(struct capture_session *s, enum capture_end reason);
 
-/* Control commands (listed in vswitch/commands.c). */
-int cmd_capture_start(struct ctl_request *req, json_t **result, char *err, size_t err_size);
-int cmd_capture_stop(struct ctl_request *req, json_t **result, char *err, size_t err_size);
-int cmd_capture_list(struct ctl_request *req, json_t **result, char *err, size_t err_size);
+/** capture_session_done() - whether @s's writer has ended (then join it). */
+bool capture_session_done(const struct capture_session *s);
+
+/**
+ * capture_session_join() - wait for the writer to end, close the output
+ * (a pipe's reader sees end of file). Return: why it ended; @write_errno
+ * (may be NULL) gets the errno of a write error.
+ */
+enum capture_end capture_session_join(struct capture_session *s, int *write_errno);
+
+/** capture_session_spec() - what @s captures (its filter text included). */
+const struct capture_spec *capture_session_spec(const struct capture_session *s);
+
+/** capture_direction_name() - "in", "out" or "both". */
+const char *capture_direction_name(unsigned int directions);
 
 #endif /* VSWITCH_CAPTURE_H */

@@ -45,7 +45,7 @@
 #include "iov.h"
 #include "log.h"
 #include "loop.h"
-#include "network.h"
+#include "netdef.h"
 #include "offload.h"
 #include "port.h"
 #include "service.h"
@@ -54,6 +54,8 @@
 #define DP_BURSTS_PER_ROUND	8
 #define DP_EPOLL_EVENTS		64
 #define DP_MIN_GSO_SIZE		48
+#define DP_FDB_SWEEP_SEC	10	/* expired FDB entries are swept this often */
+#define DP_IDLE_WAKE_MS		(DP_FDB_SWEEP_SEC * 1000)
 
 static struct {
 	pthread_t thread;
@@ -89,6 +91,7 @@ static struct {
 	int svc_tx_fd;		/* tells us replies wait (interrupt mode) */
 	bool svc_rx_pending;	/* frames diverted in this burst: signal once */
 	uint8_t *seg_scratch;	/* slow path: segment being built */
+	uint64_t last_sweep_sec;	/* dp_now_sec() of the last FDB sweep */
 } dp = {
 	.epfd = -1,
 	.wake_fd = -1,
@@ -99,21 +102,6 @@ static struct {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
 };
-
-static const char *const drop_names[DROP__COUNT] = {
-	[DROP_NO_BUFFERS] = "no_buffers",
-	[DROP_MAC_LIMIT] = "mac_limit",
-	[DROP_MALFORMED] = "malformed",
-	[DROP_TOO_BIG] = "too_big",
-	[DROP_OFFLOAD] = "offload",
-	[DROP_TX_ERROR] = "tx_error",
-	[DROP_GUEST_ERROR] = "guest_error",
-};
-
-const char *drop_reason_name(enum drop_reason reason)
-{
-	return (unsigned int)reason < DROP__COUNT ? drop_names[reason] : "unknown";
-}
 
 static uint64_t dp_now_sec(void)
 {
@@ -165,7 +153,7 @@ static void dp_mark_touched(struct port *out)
 /* Tell the control thread a port broke, so it cuts the peer off. */
 static void dp_port_broke(struct port *port)
 {
-	if (!port->broken)
+	if (!port_is_broken(port))
 		return;
 	eventfd_signal(dp.event_fd);
 }
@@ -174,15 +162,15 @@ static void dp_tx_one(struct port *out, const struct dp_pkt *pkt)
 {
 	int ret = out->cls->tx(out, pkt);
 
-	if (ret < 0) {
-		unsigned int reason = (unsigned int)-ret;
+	if (ret != 0) {
+		unsigned int reason = ret < 0 ? (unsigned int)-ret : DROP_TX_ERROR;
 
-		out->stats.drops[reason < DROP__COUNT ? reason : DROP_TX_ERROR]++;
+		port_count_drop(&out->stats, reason > DROP_NONE && reason < DROP__COUNT ? reason : DROP_TX_ERROR);
 		dp_port_broke(out);
 		return;
 	}
-	out->stats.tx_packets++;
-	out->stats.tx_bytes += pkt->size;
+	counter_add(&out->stats.tx_packets, 1);
+	counter_add(&out->stats.tx_bytes, pkt->size);
 	capture_tap(out->net, out, CAPTURE_OUT, pkt);
 	dp_mark_touched(out);
 }
@@ -201,7 +189,7 @@ static void dp_txq_drain(struct port *out)
 	out->ntxq = 0;
 	if (n > 1 && out->cls->tx_prepare)
 		out->cls->tx_prepare(out, n);
-	for (i = 0; i < n && !out->broken; i++)
+	for (i = 0; i < n && !port_is_broken(out); i++)
 		dp_tx_one(out, out->txq[i]);
 }
 
@@ -236,7 +224,7 @@ static void dp_output_soft(struct port *out, const struct dp_pkt *pkt)
 	int ret;
 
 	if (pkt->size > DP_MAX_FRAME) {
-		out->stats.drops[DROP_TOO_BIG]++;
+		port_count_drop(&out->stats, DROP_TOO_BIG);
 		return;
 	}
 	memcpy(dp.frame, pkt->eth, ETH_HDR_SIZE);
@@ -244,13 +232,13 @@ static void dp_output_soft(struct port *out, const struct dp_pkt *pkt)
 	dst.iov_base = dp.frame + ETH_HDR_SIZE;
 	dst.iov_len = pkt->size - ETH_HDR_SIZE;
 	if (iov_cursor_copy_out(&cur, &dst, 1, dst.iov_len) != dst.iov_len) {
-		out->stats.drops[DROP_MALFORMED]++;
+		port_count_drop(&out->stats, DROP_MALFORMED);
 		return;
 	}
 	ret = offload_resolve(&pkt->hdr, dp.frame, pkt->size, out->rx_offloads,
 			      dp.seg_scratch, dp_soft_emit, &ctx, &seg->hdr);
 	if (ret < 0) {
-		out->stats.drops[DROP_OFFLOAD]++;
+		port_count_drop(&out->stats, DROP_OFFLOAD);
 		log_warn_rl(&out->rl, "port %s: cannot finish offloaded frame in software (gso_type %u, %s)",
 			    out->name, pkt->hdr.gso_type, strerror(-ret));
 	}
@@ -262,7 +250,7 @@ static void dp_output_soft(struct port *out, const struct dp_pkt *pkt)
  */
 static void dp_output(struct port *out, const struct dp_pkt *pkt)
 {
-	if (!out->up || out->broken)
+	if (!out->up || port_is_broken(out))
 		return;
 	if (offload_needed(&pkt->hdr, out->rx_offloads)) {
 		dp_txq_drain(out);	/* keep the frames' order */
@@ -366,12 +354,12 @@ static void dp_divert(struct network *net, struct port *in, const struct dp_pkt 
 	struct iovec dst;
 
 	if (pkt->size > SVC_FRAME_MAX) {
-		in->stats.drops[DROP_TOO_BIG]++;
+		port_count_drop(&in->stats, DROP_TOO_BIG);
 		return;
 	}
 	f = svc_ring_reserve(&dp.svc_rx);
 	if (!f) {
-		in->stats.drops[DROP_NO_BUFFERS]++;
+		port_count_drop(&in->stats, DROP_NO_BUFFERS);
 		return;
 	}
 	f->port_uid = in->uid;
@@ -397,22 +385,22 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 	int out;
 
 	if (!dp_vnet_hdr_valid(&pkt->hdr, pkt->size)) {
-		in->stats.drops[DROP_MALFORMED]++;
+		port_count_drop(&in->stats, DROP_MALFORMED);
 		log_warn_rl(&in->rl, "port %s: dropped frame with invalid virtio-net header (flags %#x gso_type %#x)",
 			    in->name, pkt->hdr.flags, pkt->hdr.gso_type);
 		return;
 	}
-	in->stats.rx_packets++;
-	in->stats.rx_bytes += pkt->size;
+	counter_add(&in->stats.rx_packets, 1);
+	counter_add(&in->stats.rx_bytes, pkt->size);
 	capture_tap(net, in, CAPTURE_IN, pkt);
 
 	switch (dp_learn(net, in, src, now, bc)) {
 	case FDB_IGNORED:
 		/* A multicast or zero source address is never valid. */
-		in->stats.drops[DROP_MALFORMED]++;
+		port_count_drop(&in->stats, DROP_MALFORMED);
 		return;
 	case FDB_LIMIT:
-		in->stats.drops[DROP_MAC_LIMIT]++;
+		port_count_drop(&in->stats, DROP_MAC_LIMIT);
 		log_warn_rl(&in->rl, "port %s: MAC limit %u reached, dropping frames from new sources",
 			    in->name, net->mac_limit);
 		return;
@@ -499,7 +487,8 @@ static void dp_svc_drain(void)
 				break;
 			}
 		}
-		if (out && f->size >= ETH_HDR_SIZE) {
+		/* The service is ours, but a frame's size is checked before it is trusted. */
+		if (out && f->size >= ETH_HDR_SIZE && f->size <= SVC_FRAME_MAX) {
 			struct dp_pkt *pkt = &dp.svc_pkt;
 
 			memset(&pkt->hdr, 0, sizeof(pkt->hdr));
@@ -524,14 +513,38 @@ static bool dp_service(struct port *port)
 	int round;
 
 	for (round = 0; round < DP_BURSTS_PER_ROUND; round++) {
-		if (!port->up || port->broken)
+		if (!port->up || port_is_broken(port))
 			return false;
 		if (dp_rx_process(port) < DP_BURST) {
 			if (!port->cls->rx_idle || !port->cls->rx_idle(port))
 				return false;
 		}
 	}
-	return port->up && !port->broken;
+	return port->up && !port_is_broken(port);
+}
+
+/*
+ * Age the FDBs here, in the thread that owns them, so that aging never
+ * pauses forwarding: once a second at most, each network whose sweep is due
+ * (every DP_FDB_SWEEP_SEC) loses its expired entries. Lookups treat expired
+ * entries as absent anyway; the sweep only keeps counts and tables honest.
+ */
+static void dp_fdb_sweep(void)
+{
+	uint64_t now = dp_now_sec();
+	unsigned int i;
+
+	if (now == dp.last_sweep_sec)
+		return;
+	dp.last_sweep_sec = now;
+	for (i = 0; i < dp.nports; i++) {
+		struct network *net = dp.ports[i]->net;
+
+		if (!net || now < net->fdb_next_sweep)
+			continue;
+		fdb_expire(net->fdb, now);
+		net->fdb_next_sweep = now + DP_FDB_SWEEP_SEC;
+	}
 }
 
 static void dp_activate(struct port *port)
@@ -559,7 +572,7 @@ static void dp_run_interrupt(void)
 	unsigned int i, kept;
 	int n;
 
-	n = epoll_wait(dp.epfd, events, DP_EPOLL_EVENTS, dp.nactive ? 0 : -1);
+	n = epoll_wait(dp.epfd, events, DP_EPOLL_EVENTS, dp.nactive ? 0 : DP_IDLE_WAKE_MS);
 	if (n < 0) {
 		if (errno != EINTR)
 			log_err("datapath: epoll_wait: %s", strerror(errno));
@@ -603,7 +616,7 @@ static void dp_run_pmd(void)
 	for (i = 0; i < dp.nports; i++) {
 		struct port *port = dp.ports[i];
 
-		if (port->up && !port->broken)
+		if (port->up && !port_is_broken(port))
 			dp_rx_process(port);
 	}
 }
@@ -631,6 +644,7 @@ static void *dp_thread(void *arg)
 			dp_run_pmd();
 		else
 			dp_run_interrupt();
+		dp_fdb_sweep();
 	}
 	return NULL;
 }
@@ -687,6 +701,10 @@ unsigned int dp_svc_send_burst(const struct svc_frame *frames, unsigned int n)
 
 		if (!frames[i].size)
 			continue;
+		if (frames[i].size > SVC_FRAME_MAX) {
+			dropped++;
+			continue;
+		}
 		slot = svc_ring_reserve(&dp.svc_tx);
 		if (!slot) {
 			dropped++;
@@ -804,15 +822,19 @@ bool dp_pmd(void)
 	return dp.pmd;
 }
 
-void dp_port_attach(struct port *port)
+int dp_port_attach(struct port *port)
 {
-	if (dp.nports == DP_MAX_PORTS) {
-		log_err("datapath: too many ports; %s not polled", port->name);
-		return;
-	}
+	if (dp.nports == DP_MAX_PORTS)
+		return -ENOSPC;
 	port->registered_fd = -1;
 	dp.ports[dp.nports++] = port;
 	dp_port_update(port);
+	return 0;
+}
+
+unsigned int dp_port_room(void)
+{
+	return DP_MAX_PORTS - dp.nports;
 }
 
 static void dp_remove(struct port **list, unsigned int *count, struct port *port)

@@ -5,7 +5,8 @@
  * Interrupt mode (default) sleeps in epoll on the ports' rx fds (vring kick
  * eventfds, tap fds), so an idle switch uses no CPU. PMD mode busy-polls
  * every port from a thread pinned to one CPU. Either way the control thread
- * changes datapath state only between dp_pause() and dp_resume().
+ * changes datapath state only between dp_pause() and dp_resume(), and only
+ * dpif.c calls them: the rest of vswitchd goes through dpif.h.
  */
 #ifndef VSWITCH_DATAPATH_H
 #define VSWITCH_DATAPATH_H
@@ -37,11 +38,16 @@ void dp_resume(void);
 bool dp_pmd(void);
 
 /**
- * dp_port_attach() / dp_port_detach() - add or remove a port from the set
- * the datapath polls. Call with the datapath paused.
+ * dp_port_attach() - add a port to the set the datapath polls. Call paused.
+ * Return: 0, or -ENOSPC when the daemon's port table is full.
  */
-void dp_port_attach(struct port *port);
+int dp_port_attach(struct port *port);
+
+/** dp_port_detach() - remove a port from the set the datapath polls. Call paused. */
 void dp_port_detach(struct port *port);
+
+/** dp_port_room() - how many more ports dp_port_attach() takes. */
+unsigned int dp_port_room(void);
 
 /**
  * dp_port_update() - the port's up, rx_fd or rx_offloads changed: update

@@ -25,9 +25,13 @@
  *
  * The reply source MAC is derived from the network's name (02:76:73 plus
  * three bytes of a hash), so it survives restarts and clients' ARP caches
- * stay right; a mode with a gateway interface may replace it with the
- * gateway's MAC (dhcp_service_set_server_mac()). DNS servers default to the
- * gateway address, where a host resolver or a forwarder is expected.
+ * stay right; on a network with a gateway interface replies come from the
+ * gateway's MAC instead. DNS servers default to the gateway address.
+ *
+ * This module serves; it does not orchestrate. It never changes what the
+ * datapath diverts (network.c does, through dpif, with
+ * dhcp_service_arp_ip()), and never writes a network's definition: static
+ * host changes are applied here and persisted by network.c.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -43,13 +47,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "datapath.h"
-#include "ether.h"
 #include "dhcp_service.h"
+#include "ether.h"
+#include "hash.h"
 #include "lease.h"
 #include "log.h"
-#include "net_modes.h"
-#include "network.h"
+#include "mode.h"
+#include "netdef.h"
+#include "param.h"
 #include "server.h"
 #include "service.h"
 
@@ -401,28 +406,12 @@ static int host_parse(const struct dhcp_pool *pool, json_t *def, struct dhcp_hos
 	return 0;
 }
 
-/* Read an optional integer parameter within [min, max]. */
-static int param_u32(json_t *params, const char *key, uint32_t min, uint32_t max, uint32_t *value,
-		     char *err, size_t err_size)
-{
-	json_t *v = json_object_get(params, key);
-
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-		snprintf(err, err_size, "'%s' must be an integer from %u to %u", key, min, max);
-		return -EINVAL;
-	}
-	*value = (uint32_t)json_integer_value(v);
-	return 0;
-}
-
 static int build_config(struct network *net, struct dhcp_net *dn, char *err, size_t err_size)
 {
 	struct dhcp_config *cfg = &dn->srv.cfg;
 	json_t *dns = json_object_get(net->params, "dhcp_dns");
 	json_t *domain = json_object_get(net->params, "dhcp_domain");
-	uint32_t mtu = DEFAULT_MTU, h = 2166136261u;
+	uint32_t mtu = DEFAULT_MTU, h = hash_fnv1a_str(net->name);
 	size_t i;
 	json_t *v;
 
@@ -462,8 +451,6 @@ static int build_config(struct network *net, struct dhcp_net *dn, char *err, siz
 		return -EINVAL;
 	}
 	cfg->mtu = (uint16_t)mtu;
-	for (i = 0; net->name[i]; i++)
-		h = (h ^ (uint8_t)net->name[i]) * 16777619u;
 	cfg->server_mac[0] = 0x02;	/* locally administered, unicast */
 	cfg->server_mac[1] = 0x76;
 	cfg->server_mac[2] = 0x73;
@@ -475,7 +462,7 @@ static int build_config(struct network *net, struct dhcp_net *dn, char *err, siz
 	 * address: it answers ARP, and replies come from its MAC. Elsewhere
 	 * (isolated) nobody else answers for the address, so we do.
 	 */
-	cfg->answer_arp = !strcmp(net->mode->name, "isolated");
+	cfg->answer_arp = !net->mode->gateway_role;
 	if (!cfg->answer_arp && net->gateway)
 		net_gateway_mac(net->name, cfg->server_mac);
 	return 0;
@@ -578,11 +565,6 @@ int dhcp_service_attach(struct network *net, char *err, size_t err_size)
 	dn->next = svc.nets;
 	svc.nets = dn;
 	pthread_mutex_unlock(&svc.lock);
-
-	dp_pause();
-	net->dhcp_divert = true;
-	net->dhcp_arp_ip = dn->srv.cfg.answer_arp ? dn->srv.cfg.server_ip : 0;
-	dp_resume();
 	return 0;
 
 err_pool:
@@ -596,10 +578,6 @@ void dhcp_service_detach(struct network *net, bool remove_leases)
 {
 	struct dhcp_net **pp, *dn = NULL;
 
-	dp_pause();
-	net->dhcp_divert = false;
-	net->dhcp_arp_ip = 0;
-	dp_resume();
 	pthread_mutex_lock(&svc.lock);
 	for (pp = &svc.nets; *pp; pp = &(*pp)->next) {
 		if ((*pp)->net_uid == net->uid) {
@@ -628,20 +606,17 @@ void dhcp_service_detach(struct network *net, bool remove_leases)
 	free(dn);
 }
 
-void dhcp_service_set_server_mac(struct network *net, const uint8_t mac[6])
+uint32_t dhcp_service_arp_ip(const struct network *net)
 {
 	struct dhcp_net *dn;
+	uint32_t ip = 0;
 
 	pthread_mutex_lock(&svc.lock);
 	dn = find_net(net->uid);
-	if (dn) {
-		memcpy(dn->srv.cfg.server_mac, mac, 6);
-		dn->srv.cfg.answer_arp = false;
-	}
+	if (dn && dn->srv.cfg.answer_arp)
+		ip = dn->srv.cfg.server_ip;
 	pthread_mutex_unlock(&svc.lock);
-	dp_pause();
-	net->dhcp_arp_ip = 0;
-	dp_resume();
+	return ip;
 }
 
 static int compare_lease_ip(const void *a, const void *b)
@@ -768,13 +743,14 @@ json_t *dhcp_service_stats(const struct network *net)
 			 "leases_bound", (json_int_t)bound, "pool_size", (json_int_t)pool_size);
 }
 
-int dhcp_service_host_add(struct network *net, json_t *params, char *err, size_t err_size)
+int dhcp_service_host_add(const struct network *net, json_t *params, json_t **defp,
+			  char *err, size_t err_size)
 {
 	int64_t now = (int64_t)time(NULL);
 	const struct dhcp_lease *holder;
 	struct dhcp_host host;
 	struct dhcp_net *dn;
-	json_t *hosts, *def;
+	json_t *def;
 	char mac[MAC_TEXT_SIZE];
 	int ret;
 
@@ -819,29 +795,20 @@ out:
 	pthread_mutex_unlock(&svc.lock);
 	if (ret)
 		return ret;
-	hosts = json_object_get(net->params, "dhcp_hosts");
-	if (!json_is_array(hosts)) {
-		hosts = json_array();
-		json_object_set_new(net->params, "dhcp_hosts", hosts);
-	}
 	def = json_pack("{s:s, s:s}", "mac", mac, "ip", json_string_value(json_object_get(params, "ip")));
-	if (host.hostname[0])
+	if (def && host.hostname[0])
 		json_object_set_new(def, "hostname", json_string(host.hostname));
-	json_array_append_new(hosts, def);
-	if (net_save(net))
-		log_warn("network %s: static host added but the definition could not be saved", net->name);
+	*defp = def;
 	log_info("network %s: static host %s -> %s", net->name, mac,
 		 json_string_value(json_object_get(params, "ip")));
 	return 0;
 }
 
-int dhcp_service_host_del(struct network *net, json_t *params, char *err, size_t err_size)
+int dhcp_service_host_del(const struct network *net, json_t *params, char *err, size_t err_size)
 {
 	const char *text = json_string_value(json_object_get(params, "mac"));
 	struct dhcp_net *dn;
-	uint8_t mac[6], m[6];
-	json_t *hosts, *def;
-	size_t i;
+	uint8_t mac[6];
 	int ret;
 
 	if (parse_mac(text, mac)) {
@@ -860,15 +827,6 @@ int dhcp_service_host_del(struct network *net, json_t *params, char *err, size_t
 		snprintf(err, err_size, "%s is not a static host of '%s'", text, net->name);
 		return ret;
 	}
-	hosts = json_object_get(net->params, "dhcp_hosts");
-	json_array_foreach(hosts, i, def) {
-		if (!parse_mac(json_string_value(json_object_get(def, "mac")), m) && !memcmp(m, mac, 6)) {
-			json_array_remove(hosts, i);
-			break;
-		}
-	}
-	if (net_save(net))
-		log_warn("network %s: static host removed but the definition could not be saved", net->name);
 	log_info("network %s: static host %s removed", net->name, text);
 	return 0;
 }

@@ -30,7 +30,7 @@ void dhcp_service_stop(void);
 
 /**
  * dhcp_service_attach() - serve DHCP on @net if it has a subnet with DHCP on:
- * load its leases, then divert its DHCP frames (datapath paused). Reads the
+ * load its leases. The caller then diverts its DHCP frames. Reads the
  * optional parameters "dhcp_hosts", "dhcp_dns", "dhcp_domain", "dhcp_mtu",
  * "dhcp_port_limit" and "dhcp_offer_limit" from @net->params.
  * Return: 0 (also when DHCP is off) or negative errno with @err set.
@@ -47,11 +47,11 @@ void dhcp_service_detach(struct network *net, bool remove_leases);
 bool dhcp_service_attached(const struct network *net);
 
 /**
- * dhcp_service_set_server_mac() - source replies from @mac (a gateway
- * interface's address) instead of the MAC derived from the network name,
- * and stop answering ARP for the server address (the gateway does).
+ * dhcp_service_arp_ip() - the address (network order) whose ARP requests
+ * the datapath must divert to the service for @net: the server address on
+ * networks where no gateway interface answers for it; 0 otherwise.
  */
-void dhcp_service_set_server_mac(struct network *net, const uint8_t mac[6]);
+uint32_t dhcp_service_arp_ip(const struct network *net);
 
 /**
  * dhcp_service_resolve() - a guest's address by name, for forward targets:
@@ -75,12 +75,14 @@ json_t *dhcp_service_leases(const struct network *net, uint32_t offset, uint32_t
 json_t *dhcp_service_stats(const struct network *net);
 
 /**
- * dhcp_service_host_add() - add a static host from {"mac","ip","hostname"?}
- * and persist it in the network's definition. Return: 0 or negative errno with @err.
+ * dhcp_service_host_add() - serve a static host from {"mac","ip","hostname"?}
+ * @defp:	on success, its definition to persist (new reference, normalised)
+ * Return: 0 or negative errno with @err.
  */
-int dhcp_service_host_add(struct network *net, json_t *params, char *err, size_t err_size);
+int dhcp_service_host_add(const struct network *net, json_t *params, json_t **defp,
+			  char *err, size_t err_size);
 
-/** dhcp_service_host_del() - remove the static host {"mac"}. Return: 0 or negative errno with @err. */
-int dhcp_service_host_del(struct network *net, json_t *params, char *err, size_t err_size);
+/** dhcp_service_host_del() - stop serving the static host {"mac"}. Return: 0 or negative errno with @err. */
+int dhcp_service_host_del(const struct network *net, json_t *params, char *err, size_t err_size);
 
 #endif /* VSWITCH_DHCP_SERVICE_H */

@@ -28,6 +28,15 @@
  * entries. fdb_count() and fdb_port_count() take no clock, so they include
  * expired entries no sweep has removed yet; call fdb_expire() first for an
  * exact figure.
+ *
+ * Readers on other threads: the datapath thread is the table's only writer,
+ * and it stores each slot word and the count with relaxed atomic stores (a
+ * plain store on every architecture we run on). fdb_dump() and fdb_count()
+ * read with relaxed atomic loads, so the control thread may call them while
+ * the datapath runs: each entry it sees has a MAC and port that belong
+ * together (one word), and under churn an entry being shifted back may be
+ * seen twice or missed once, which a listing tolerates. The slot array
+ * itself is never freed or replaced while the datapath runs.
  */
 
 #include <errno.h>
@@ -91,17 +100,27 @@ static inline bool slot_is_free(const struct fdb_slot *slot)
 	return slot_port(slot) == FDB_SLOT_FREE;
 }
 
+/* The writer's stores: relaxed atomics, so concurrent readers never see a torn word. */
+static inline void slot_store(struct fdb_slot *slot, uint64_t key, uint64_t seen)
+{
+	__atomic_store_n(&slot->key, key, __ATOMIC_RELAXED);
+	__atomic_store_n(&slot->seen, seen, __ATOMIC_RELAXED);
+}
+
 static inline void slot_set(struct fdb_slot *slot, uint64_t mac_key, uint16_t port,
 			    uint64_t seen)
 {
-	slot->key = mac_key | (uint64_t)port << FDB_PORT_SHIFT;
-	slot->seen = seen;
+	slot_store(slot, mac_key | (uint64_t)port << FDB_PORT_SHIFT, seen);
 }
 
 static inline void slot_clear(struct fdb_slot *slot)
 {
-	slot->key = (uint64_t)FDB_SLOT_FREE << FDB_PORT_SHIFT;
-	slot->seen = 0;
+	slot_store(slot, (uint64_t)FDB_SLOT_FREE << FDB_PORT_SHIFT, 0);
+}
+
+static inline void count_store(struct fdb *fdb, unsigned int count)
+{
+	__atomic_store_n(&fdb->count, count, __ATOMIC_RELAXED);
 }
 
 /* Home slot of a MAC: a seeded splitmix64-style finaliser over its 48 bits. */
@@ -207,7 +226,7 @@ static void fdb_remove_slot(struct fdb *fdb, uint32_t hole)
 	struct fdb_slot *slot = &fdb->slots[hole];
 
 	fdb->port_counts[slot_port(slot)]--;
-	fdb->count--;
+	count_store(fdb, fdb->count - 1);
 	for (;;) {
 		uint32_t home;
 
@@ -218,7 +237,7 @@ static void fdb_remove_slot(struct fdb *fdb, uint32_t hole)
 		home = fdb_home(fdb, slot_mac(slot));
 		/* Distance from home to pos versus from hole to pos, both cyclic. */
 		if (((pos - home) & mask) >= ((pos - hole) & mask)) {
-			fdb->slots[hole] = *slot;
+			slot_store(&fdb->slots[hole], slot->key, slot->seen);
 			hole = pos;
 		}
 	}
@@ -364,7 +383,7 @@ static enum fdb_learn_result fdb_try_learn(struct fdb *fdb, uint64_t mac_key,
 			return FDB_FULL;
 		slot_set(&fdb->slots[i], mac_key, port, now_sec);
 		fdb->port_counts[port]++;
-		fdb->count++;
+		count_store(fdb, fdb->count + 1);
 		return FDB_LEARNED;
 	}
 
@@ -382,7 +401,8 @@ static enum fdb_learn_result fdb_try_learn(struct fdb *fdb, uint64_t mac_key,
 		return FDB_LEARNED;
 	}
 	if (old_port == port) {
-		slot->seen = now_sec;
+		if (slot->seen != now_sec)
+			__atomic_store_n(&slot->seen, now_sec, __ATOMIC_RELAXED);
 		return FDB_REFRESHED;
 	}
 	if (fdb->port_counts[port] >= fdb->mac_limit)
@@ -451,11 +471,12 @@ int fdb_lookup(const struct fdb *fdb, const uint8_t mac[6], uint64_t now_sec)
  * fdb_count() - entries in the table
  * @fdb:	table
  *
+ * Any thread may call it while the datapath runs.
  * Return: entries held, including expired ones no sweep has removed yet.
  */
 unsigned int fdb_count(const struct fdb *fdb)
 {
-	return fdb->count;
+	return __atomic_load_n(&fdb->count, __ATOMIC_RELAXED);
 }
 
 /**
@@ -481,7 +502,8 @@ unsigned int fdb_port_count(const struct fdb *fdb, uint16_t port)
  * @now_sec:	current time in seconds, to skip expired entries
  *
  * Entries come in table order, which is effectively random; sort them for
- * display.
+ * display. Any thread may call it while the datapath runs (see the theory
+ * of operation above).
  * Return: number copied.
  */
 unsigned int fdb_dump(const struct fdb *fdb, struct fdb_entry *entries,
@@ -490,13 +512,15 @@ unsigned int fdb_dump(const struct fdb *fdb, struct fdb_entry *entries,
 	unsigned int copied = 0;
 
 	for (uint32_t i = 0; i <= fdb->slot_mask && copied < max; i++) {
-		const struct fdb_slot *slot = &fdb->slots[i];
+		struct fdb_slot slot;
 
-		if (slot_is_free(slot) || fdb_expired(fdb, slot, now_sec))
+		slot.key = __atomic_load_n(&fdb->slots[i].key, __ATOMIC_RELAXED);
+		slot.seen = __atomic_load_n(&fdb->slots[i].seen, __ATOMIC_RELAXED);
+		if (slot_is_free(&slot) || fdb_expired(fdb, &slot, now_sec))
 			continue;
-		key_to_mac(slot_mac(slot), entries[copied].mac);
-		entries[copied].port = slot_port(slot);
-		entries[copied].seen = slot->seen;
+		key_to_mac(slot_mac(&slot), entries[copied].mac);
+		entries[copied].port = slot_port(&slot);
+		entries[copied].seen = slot.seen;
 		copied++;
 	}
 	return copied;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * fdb.h - a network's MAC learning table: MAC -> port, with aging and a
- * per-port limit on learned addresses. Used by the datapath thread only; the
- * control thread reads or changes it only while the datapath is paused.
+ * per-port limit on learned addresses. The datapath thread is its only
+ * writer; the control thread changes settings only while the datapath is
+ * paused, and may read (fdb_count(), fdb_dump()) at any time.
  */
 #ifndef VSWITCH_FDB_H
 #define VSWITCH_FDB_H

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * forward.h - port forwards: a host port (or range) on every host address,
- * or on one, sent to a guest's port (ranges map one to one). They belong to
- * a network, persist in its definition and become nftables map elements
- * (fw.c) while the network runs. Control thread only.
+ * forward.h - port forwards as a model: a host port (or range) on every host
+ * address, or on one, sent to a guest's port (ranges map one to one). Pure
+ * functions; network.c owns a network's forwards and fw.c installs them.
  */
 #ifndef VSWITCH_FORWARD_H
 #define VSWITCH_FORWARD_H
@@ -17,7 +16,6 @@
 #define FORWARD_TARGET_MAX	64	/* including NUL */
 #define FORWARD_RANGE_MAX	1024	/* ports in one forward */
 
-struct network;
 struct nft_forward;
 
 struct forward {
@@ -56,38 +54,44 @@ void forward_target_text(const struct forward *f, char *buf, size_t size);
  */
 size_t forward_expand(const struct forward *f, const char *comment, struct nft_forward *out);
 
-/**
- * forward_add() - parse, resolve, check and install a forward
- * @params:	{"proto","host","target"} (and "net", ignored)
- * @persist:	save the network's definition
- * @warnings:	JSON array receiving non-fatal remarks (may be NULL)
- * @added:	on success, the forward's JSON object (new reference), or NULL
- * Return: 0 or negative errno with @err set.
- */
-int forward_add(struct network *net, json_t *params, bool persist, json_t *warnings,
-		json_t **added, char *err, size_t err_size);
+/** forward_to_json() - {"net","proto","host","target","address","port","port_last","target_port"}. */
+json_t *forward_to_json(const char *net_name, const struct forward *f);
 
-/** forward_del() - remove the forward of @params {"proto","host"}. */
-int forward_del(struct network *net, json_t *params, char *err, size_t err_size);
-
-/** forward_to_json() - {"net","proto","host","target","address","target_port"}. */
-json_t *forward_to_json(const struct network *net, const struct forward *f);
+/** forward_comment() - the comment on a forward's map elements: "NET: tcp 8080 -> web:80". */
+void forward_comment(const char *net_name, const struct forward *f, char *buf, size_t size);
 
 /**
- * forward_restore() - re-add the forwards saved in the network's parameters
- * ("forwards"); one that no longer fits is logged and dropped.
+ * forward_check_target() - @f's guest address must be a host address of
+ * the network's subnet, and not its gateway.
+ * Return: 0 or -EINVAL with @err set.
  */
-void forward_restore(struct network *net, const char *source);
-
-/** forward_free_all() - forget the network's forwards (nothing is saved). */
-void forward_free_all(struct network *net);
+int forward_check_target(const struct forward *f, const char *net_name, struct in_addr subnet,
+			 uint8_t prefix_len, struct in_addr gateway, char *err, size_t err_size);
 
 /**
- * forward_set_resolver() - let the DHCP service resolve guest names (VM
- * names, static hosts, leases) to addresses for forward targets.
- * @fn returns 0 with @addr set, or -ENOENT.
+ * forward_definition() - the persisted form of @f: {"proto","host","target","address"},
+ * the target as given with its first port and the resolved address.
+ * Return: a new object, or NULL (ENOMEM).
  */
-void forward_set_resolver(int (*fn)(const struct network *net, const char *name,
-				    struct in_addr *addr));
+json_t *forward_definition(const struct forward *f);
+
+/**
+ * forward_from_definition() - parse a persisted forward back into @f.
+ * Return: 0 or -EINVAL with @err set.
+ */
+int forward_from_definition(json_t *def, struct forward *f, char *err, size_t err_size);
+
+/**
+ * forward_matches_key() - whether the forward @f is the one a delete of
+ * @key (host side only) names: the same protocol and host address, and
+ * either one port inside @f's range or exactly @f's range.
+ */
+bool forward_matches_key(const struct forward *f, const struct forward *key);
+
+/**
+ * forward_host_listener() - whether a host socket listens on @proto port
+ * in [@first, @last] (from /proc/net); sets @port to the first found.
+ */
+bool forward_host_listener(uint8_t proto, uint16_t first, uint16_t last, unsigned int *port);
 
 #endif /* VSWITCH_FORWARD_H */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fw.h - vswitchd's side of nftables: turns the running networks and their
- * port forwards into lib/nft.c rulesets and commits them; host sysctls the
- * L3 modes need. Control thread only. docs/nat.md explains the ruleset.
+ * fw.h - vswitchd's nftables adapter: the table is a pure function of the
+ * networks it is handed (lib/nft.c builds it; this commits it), plus
+ * map-element changes for single forwards. It never looks for networks
+ * itself: network.c decides which ones the table serves. Control thread
+ * only. docs/nat.md explains the ruleset.
  */
 #ifndef VSWITCH_FW_H
 #define VSWITCH_FW_H
@@ -21,30 +23,21 @@ int fw_set_table(const char *name);
 const char *fw_table(void);
 
 /**
- * fw_apply() - rebuild the whole table from every active network with a
- * gateway, as one atomic batch
- * @adding:	a network being started, not yet (or no longer) counted as active; or NULL
- * @removing:	a network being stopped, to leave out; or NULL
- * With no network to serve the table is deleted.
+ * fw_apply() - rebuild the whole table for exactly @nets (nat and routed
+ * networks with a gateway, each with its forwards), as one atomic batch.
+ * With @count 0 the table is deleted.
  * Return: 0, or negative errno with the reason in @err; the kernel then kept
  * the previous ruleset.
  */
-int fw_apply(const struct network *adding, const struct network *removing,
-	     char *err, size_t err_size);
+int fw_apply(const struct network *const *nets, size_t count, char *err, size_t err_size);
 
 /**
- * fw_forward_update() - add or remove one forward's map elements, if its
- * network is active. Costs the same however many forwards exist.
+ * fw_forward_update() - add or remove one forward's map elements in the
+ * running table. Costs the same however many forwards exist.
  * Return: 0 or negative errno with @err set.
  */
 int fw_forward_update(const struct network *net, const struct forward *f, bool add,
 		      char *err, size_t err_size);
-
-/**
- * fw_hold() - while held, fw_apply() does nothing (daemon shutdown stops
- * every network, and then removes the table once with fw_remove()).
- */
-void fw_hold(bool hold);
 
 /** fw_remove() - delete the table. */
 void fw_remove(void);
@@ -55,14 +48,5 @@ void fw_remove(void);
  * Return: number appended, or negative errno (the check could not run).
  */
 int fw_conflicts(json_t *warnings);
-
-/** fw_enable_ip_forward() - set net.ipv4.ip_forward to 1. Return: 0 or negative errno. */
-int fw_enable_ip_forward(void);
-
-/**
- * fw_sysctl_iface() - write net.ipv4.conf.@ifname.@key = @value
- * Return: 0 or negative errno.
- */
-int fw_sysctl_iface(const char *ifname, const char *key, const char *value);
 
 #endif /* VSWITCH_FW_H */

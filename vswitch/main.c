@@ -21,23 +21,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "cmd_handlers.h"
 #include "commands.h"
 #include "ctl.h"
 #include "daemon.h"
-#include "datapath.h"
-#include "fw.h"
 #include "dhcp_service.h"
-#include "forward.h"
+#include "dpif.h"
+#include "fileio.h"
+#include "fw.h"
 #include "log.h"
 #include "loop.h"
 #include "memguard.h"
 #include "network.h"
 
-#define FDB_SWEEP_MS	10000
 #define MAX_PEER_GROUPS	64
-
-
 
 struct options {
 	bool foreground;
@@ -138,27 +135,6 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	return 0;
 }
 
-static int make_dir(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Take the pid file lock so two daemons never share a run directory. */
 static int lock_pid_file(void)
 {
@@ -210,7 +186,7 @@ static bool peer_allowed(int fd, uid_t uid, gid_t gid)
 
 static void client_close(struct client *c)
 {
-	capture_conn_closed(c->fd);
+	capture_ctl_conn_closed(c->fd);
 	loop_del(daemon_loop, c->fd);
 	close(c->fd);
 	ctl_conn_free(c->conn);
@@ -315,23 +291,6 @@ static void on_dp_event(struct loop *l, int fd, uint32_t events, void *opaque)
 	net_reap_broken_ports();
 }
 
-static void on_fdb_sweep(struct loop *l, int fd, uint32_t events, void *opaque)
-{
-	uint64_t now = now_ns() / 1000000000ull;
-	struct network *net;
-
-	(void)l;
-	(void)fd;
-	(void)events;
-	(void)opaque;
-	if (!net_first())
-		return;
-	dp_pause();
-	for (net = net_first(); net; net = net->next)
-		fdb_expire(net->fdb, now);
-	dp_resume();
-}
-
 /*
  * Detach from the terminal. The parent waits on a pipe until the child says
  * it is serving (or failed), so `vswitchd && netctl ...` works in scripts.
@@ -391,7 +350,7 @@ int main(int argc, char **argv)
 		return 2;
 	log_init("vswitchd", opt.level);
 
-	if ((ret = make_dir(opt.run_dir, 0755)) || (ret = make_dir(opt.state_dir, 0755))) {
+	if ((ret = mkdir_p(opt.run_dir, 0755)) || (ret = mkdir_p(opt.state_dir, 0755))) {
 		fprintf(stderr, "vswitchd: cannot create %s or %s: %s\n", opt.run_dir,
 			opt.state_dir, strerror(-ret));
 		return 1;
@@ -402,8 +361,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(pid_path, sizeof(pid_path), "%s/vswitchd.pid", opt.run_dir);
-	net_set_state_dir(opt.state_dir);
-	net_set_run_dir(opt.run_dir);
+	net_set_dirs(opt.state_dir, opt.run_dir);
 	dhcp_service_set_state_dir(opt.state_dir);
 
 	pid_fd = lock_pid_file();
@@ -445,12 +403,12 @@ int main(int argc, char **argv)
 	ret = memguard_init();
 	if (ret)
 		log_warn("cannot guard against shrinking guest memory: %s", strerror(-ret));
-	ret = dp_start(opt.pmd_cpu, dp_event_fd);
+	ret = dpif_start(opt.pmd_cpu, dp_event_fd);
 	if (ret) {
 		log_err("cannot start datapath: %s", strerror(-ret));
 		goto err;
 	}
-	ret = capture_init(daemon_loop);
+	ret = capture_ctl_init(daemon_loop);
 	if (ret)
 		log_warn("capture unavailable: %s", strerror(-ret));
 	ret = dhcp_service_start();
@@ -458,10 +416,6 @@ int main(int argc, char **argv)
 		log_err("cannot start the DHCP service: %s", strerror(-ret));
 		goto err_dp;
 	}
-	/* Forward targets may name guests; the DHCP leases know their addresses. */
-	forward_set_resolver(dhcp_service_resolve);
-	if (loop_timer_add(daemon_loop, FDB_SWEEP_MS, FDB_SWEEP_MS, on_fdb_sweep, NULL) < 0)
-		log_warn("cannot arm the FDB aging timer; entries still expire on lookup");
 
 	listen_fd = ctl_listen(sock_path, 0660);
 	if (listen_fd < 0) {
@@ -483,13 +437,13 @@ int main(int argc, char **argv)
 	if (ret)
 		log_err("event loop failed: %s", strerror(-ret));
 
-	capture_shutdown();
+	capture_ctl_shutdown();
 	net_shutdown();
 	dhcp_service_stop();
 	loop_del(daemon_loop, listen_fd);
 	close(listen_fd);
 	unlink(sock_path);
-	dp_stop();
+	dpif_stop();
 	unlink(pid_path);
 	close(pid_fd);
 	loop_free(daemon_loop);
@@ -501,7 +455,7 @@ err_sock:
 	unlink(sock_path);
 err_dp:
 	dhcp_service_stop();
-	dp_stop();
+	dpif_stop();
 err:
 	report_ready(&ready_fd, 1);
 	unlink(pid_path);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "network.h"
 #include "port.h"
 
 static const struct port_class *const port_classes[] = {
@@ -13,6 +12,22 @@ static const struct port_class *const port_classes[] = {
 };
 
 static uint64_t port_uid_next;
+
+static const char *const drop_names[DROP__COUNT] = {
+	[DROP_NONE] = "none",
+	[DROP_NO_BUFFERS] = "no_buffers",
+	[DROP_MAC_LIMIT] = "mac_limit",
+	[DROP_MALFORMED] = "malformed",
+	[DROP_TOO_BIG] = "too_big",
+	[DROP_OFFLOAD] = "offload",
+	[DROP_TX_ERROR] = "tx_error",
+	[DROP_GUEST_ERROR] = "guest_error",
+};
+
+const char *drop_reason_name(enum drop_reason reason)
+{
+	return (unsigned int)reason < DROP__COUNT ? drop_names[reason] : "unknown";
+}
 
 const struct port_class *port_class_find(const char *type)
 {
@@ -24,13 +39,13 @@ const struct port_class *port_class_find(const char *type)
 	return NULL;
 }
 
-void port_init(struct port *port, const struct port_class *cls,
-	       struct network *net, const char *name, json_t *params)
+void port_init(struct port *port, const struct port_class *cls, const struct port_spec *spec)
 {
-	snprintf(port->name, sizeof(port->name), "%s", name);
+	snprintf(port->name, sizeof(port->name), "%s", spec->name);
+	snprintf(port->net_name, sizeof(port->net_name), "%s", spec->net_name);
 	port->cls = cls;
-	port->net = net;
-	port->params = params;
+	port->net = spec->net;
+	port->params = spec->params;
 	port->rx_fd = -1;
 	port->registered_fd = -1;
 	port->uid = ++port_uid_next;
@@ -47,7 +62,7 @@ int port_mac(const struct port *port, uint8_t mac[6])
 
 const char *port_state_name(const struct port *port)
 {
-	if (port->broken)
+	if (port_is_broken(port))
 		return "broken";
 	return port->up ? "up" : "waiting";
 }
@@ -58,16 +73,17 @@ json_t *port_to_json(const struct port *port)
 	unsigned int i;
 
 	drops = json_object();
-	for (i = 0; i < DROP__COUNT; i++)
-		json_object_set_new(drops, drop_reason_name(i), json_integer((json_int_t)port->stats.drops[i]));
+	for (i = DROP_NONE + 1; i < DROP__COUNT; i++)
+		json_object_set_new(drops, drop_reason_name(i),
+				    json_integer((json_int_t)counter_read(&port->stats.drops[i])));
 	stats = json_pack("{s:I, s:I, s:I, s:I, s:o}",
-			  "rx_packets", (json_int_t)port->stats.rx_packets,
-			  "rx_bytes", (json_int_t)port->stats.rx_bytes,
-			  "tx_packets", (json_int_t)port->stats.tx_packets,
-			  "tx_bytes", (json_int_t)port->stats.tx_bytes,
+			  "rx_packets", (json_int_t)counter_read(&port->stats.rx_packets),
+			  "rx_bytes", (json_int_t)counter_read(&port->stats.rx_bytes),
+			  "tx_packets", (json_int_t)counter_read(&port->stats.tx_packets),
+			  "tx_bytes", (json_int_t)counter_read(&port->stats.tx_bytes),
 			  "drops", drops);
 	obj = json_pack("{s:s, s:s, s:s, s:s, s:o}",
-			"name", port->name, "net", port->net->name,
+			"name", port->name, "net", port->net_name,
 			"type", port->role ? port->role : port->cls->type,
 			"state", port_state_name(port), "stats", stats);
 	if (!obj)

@@ -17,6 +17,7 @@
 #ifndef VSWITCH_PORT_H
 #define VSWITCH_PORT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +25,7 @@
 #include <jansson.h>
 
 #include "log.h"
+#include "names.h"
 #include "virtio_net.h"
 #include "virtq.h"
 
@@ -34,9 +36,14 @@
 /* Largest frame we accept from anyone: a 64 KiB GSO frame plus headers. */
 #define DP_MAX_FRAME	(65535 + ETH_HDR_SIZE + 4)
 
-/* Why a frame was dropped; counted per port (index into port_stats.drops). */
+/*
+ * Why a frame was dropped; counted per port (index into port_stats.drops).
+ * Zero is no reason: tx() returns 0 for a frame sent and -reason for one
+ * dropped, so every reason must be non-zero.
+ */
 enum drop_reason {
-	DROP_NO_BUFFERS = 0,	/* the receiver had no room (guest ring empty, tap full) */
+	DROP_NONE = 0,		/* not a drop; drops[DROP_NONE] stays 0 */
+	DROP_NO_BUFFERS,	/* the receiver had no room (guest ring empty, tap full) */
 	DROP_MAC_LIMIT,		/* source MAC beyond the port's MAC limit */
 	DROP_MALFORMED,		/* shorter than an Ethernet header, bad virtio header */
 	DROP_TOO_BIG,		/* did not fit the receiver's buffers, or chain too long */
@@ -49,13 +56,38 @@ enum drop_reason {
 /** drop_reason_name() - stable name used in stats output ("no_buffers", ...). */
 const char *drop_reason_name(enum drop_reason reason);
 
+/*
+ * A counter the datapath thread writes and any thread reads, without a
+ * lock and without pausing forwarding: the one writer adds with a relaxed
+ * load and store (a plain add, no locked instruction), readers take a
+ * relaxed load, which on every architecture we run on never tears a
+ * 64-bit value.
+ */
+typedef _Atomic uint64_t port_counter;
+
+/** counter_add() - writer side: add @n (datapath thread only). */
+static inline void counter_add(port_counter *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
+/** counter_read() - reader side, any thread. */
+static inline uint64_t counter_read(const port_counter *c)
+{
+	return atomic_load_explicit((port_counter *)c, memory_order_relaxed);
+}
+
 struct port_stats {
-	uint64_t rx_packets;	/* frames received from the port's peer */
-	uint64_t rx_bytes;
-	uint64_t tx_packets;	/* frames delivered to the port's peer */
-	uint64_t tx_bytes;
-	uint64_t drops[DROP__COUNT];
+	port_counter rx_packets;	/* frames received from the port's peer */
+	port_counter rx_bytes;
+	port_counter tx_packets;	/* frames delivered to the port's peer */
+	port_counter tx_bytes;
+	port_counter drops[DROP__COUNT];
 };
+
+/** port_count_drop() - count one frame dropped for @reason on @stats (datapath thread). */
+#define port_count_drop(stats, reason)	counter_add(&(stats)->drops[(reason)], 1)
 
 /*
  * A frame in flight. @eth is a private copy of the Ethernet header, taken
@@ -75,6 +107,17 @@ struct dp_pkt {
 struct network;
 struct port;
 
+/*
+ * What a port class gets to build a port. @net is opaque to port classes:
+ * only the datapath looks inside it.
+ */
+struct port_spec {
+	struct network *net;
+	const char *net_name;
+	const char *name;
+	json_t *params;		/* checked for name and network; the port keeps it on success */
+};
+
 struct port_class {
 	const char *type;	/* "vhost-user", "tap" */
 
@@ -83,8 +126,7 @@ struct port_class {
 	 * checked for name and network). Not yet visible to the datapath.
 	 * On failure returns negative errno and writes one line to @err.
 	 */
-	int (*create)(struct network *net, const char *name, json_t *params,
-		      struct port **portp, char *err, size_t err_size);
+	int (*create)(const struct port_spec *spec, struct port **portp, char *err, size_t err_size);
 
 	/* destroy() - release everything; the port is already detached from the datapath. */
 	void (*destroy)(struct port *port);
@@ -118,7 +160,7 @@ struct port_class {
 	/*
 	 * tx() - copy one frame to the port's peer. The frame needs no
 	 * offload the port did not accept (see port.rx_offloads).
-	 * Return: 0 or -(enum drop_reason).
+	 * Return: 0 if sent, or -(enum drop_reason), never -DROP_NONE.
 	 */
 	int (*tx)(struct port *port, const struct dp_pkt *pkt);
 
@@ -147,8 +189,9 @@ enum port_state {
 
 struct port {
 	char name[PORT_NAME_MAX];
+	char net_name[NAME_OBJECT_MAX];	/* its network's name, for logs and listings */
 	const struct port_class *cls;
-	struct network *net;
+	struct network *net;		/* opaque here; the datapath's view of the network */
 	uint16_t id;			/* slot in net->ports; the FDB's port id */
 	uint64_t uid;			/* unique for the daemon's life; services name ports by it */
 	json_t *params;			/* creation parameters, persisted as given */
@@ -170,11 +213,15 @@ struct port {
 	unsigned int ntxq;		/* frames of this burst waiting for tx() */
 	const struct dp_pkt *txq[DP_BURST];
 
-	/* Set by the datapath thread when the peer misbehaves. */
-	volatile bool broken;
+	/*
+	 * Set by the datapath thread when the peer misbehaves; read by the
+	 * control thread, which clears it (paused) once it cut the peer off.
+	 */
+	atomic_bool broken;
 
-	struct port_stats stats;	/* written by the datapath only */
-	struct log_ratelimit rl;	/* datapath-side warnings for this port */
+	struct port_stats stats;	/* written by the datapath only; read by anyone */
+	struct log_ratelimit rl;	/* the datapath thread's warnings for this port */
+	struct log_ratelimit ctl_rl;	/* the control thread's warnings for this port */
 	char error[128];		/* last reason the port went down, for `port list` */
 
 	/* The MAC the port was given (vhost-user --mac); services check requests against it. */
@@ -185,11 +232,26 @@ struct port {
 /** port_class_find() - the class for a type name, or NULL. */
 const struct port_class *port_class_find(const char *type);
 
-/** port_init() - fill the common fields of a freshly allocated port. */
-void port_init(struct port *port, const struct port_class *cls,
-	       struct network *net, const char *name, json_t *params);
+/** port_init() - fill the common fields of a freshly allocated port from @spec. */
+void port_init(struct port *port, const struct port_class *cls, const struct port_spec *spec);
 
-/** port_to_json() - the control protocol's port object (common fields, type fields, stats). */
+/** port_is_broken() - whether the datapath flagged the port (any thread). */
+static inline bool port_is_broken(const struct port *port)
+{
+	return atomic_load_explicit((atomic_bool *)&port->broken, memory_order_acquire);
+}
+
+/** port_set_broken() - datapath thread: flag the port. Return: true if it was not flagged yet. */
+static inline bool port_set_broken(struct port *port)
+{
+	return !atomic_exchange_explicit(&port->broken, true, memory_order_acq_rel);
+}
+
+/**
+ * port_to_json() - the control protocol's port object (common fields, type
+ * fields, stats). Control thread; reads the counters without pausing the
+ * datapath.
+ */
 json_t *port_to_json(const struct port *port);
 
 /**

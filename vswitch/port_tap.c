@@ -20,7 +20,7 @@
 
 #include "ether.h"
 #include "log.h"
-#include "network.h"
+#include "names.h"
 #include "nl.h"
 #include "port.h"
 #include "tap.h"
@@ -39,18 +39,6 @@ struct tap_port {
 static struct tap_port *tap_port(struct port *port)
 {
 	return (struct tap_port *)port;
-}
-
-static bool tap_valid_ifname(const char *name)
-{
-	size_t i, len = strlen(name);
-
-	if (len == 0 || len >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	for (i = 0; i < len; i++)
-		if (name[i] == '/' || name[i] == ':' || name[i] <= ' ' || name[i] > '~')
-			return false;
-	return true;
 }
 
 /* Move the tap into namespace @netns and bring it up there. */
@@ -97,6 +85,24 @@ out:
 	return ret;
 }
 
+/* Give the new tap its MAC (when one was asked for), in the host namespace. */
+static int tap_set_mac(struct tap_port *tp, const uint8_t mac[6], char *err, size_t err_size)
+{
+	struct nl_sock *nl = nl_open();
+	int ifindex, ret;
+
+	if (!nl) {
+		snprintf(err, err_size, "cannot open netlink socket: %s", strerror(errno));
+		return -errno;
+	}
+	ifindex = nl_link_index(nl, tp->ifname);
+	ret = ifindex < 0 ? ifindex : nl_link_set_mac(nl, ifindex, mac);
+	if (ret)
+		snprintf(err, err_size, "cannot give '%s' its MAC address: %s", tp->ifname, strerror(-ret));
+	nl_close(nl);
+	return ret;
+}
+
 static int tap_set_up_here(struct tap_port *tp, char *err, size_t err_size)
 {
 	struct nl_sock *nl = nl_open();
@@ -114,23 +120,27 @@ static int tap_set_up_here(struct tap_port *tp, char *err, size_t err_size)
 	return ret;
 }
 
-static int tap_create(struct network *net, const char *name, json_t *params,
-		      struct port **portp, char *err, size_t err_size)
+static int tap_create(const struct port_spec *spec, struct port **portp, char *err, size_t err_size)
 {
-	const char *ifname = json_string_value(json_object_get(params, "ifname"));
-	const char *netns = json_string_value(json_object_get(params, "netns"));
+	const char *ifname = json_string_value(json_object_get(spec->params, "ifname"));
+	const char *netns = json_string_value(json_object_get(spec->params, "netns"));
+	const char *mac_text = json_string_value(json_object_get(spec->params, "mac"));
 	struct tap_port *tp;
+	uint8_t mac[6];
 	int ret;
 
 	if (!ifname)
-		ifname = name;
-	if (!tap_valid_ifname(ifname)) {
+		ifname = spec->name;
+	if (!name_ifname_valid(ifname)) {
 		snprintf(err, err_size, "invalid interface name '%s'", ifname);
 		return -EINVAL;
 	}
-	if (netns && (!netns[0] || strchr(netns, '/') || strlen(netns) > NAME_MAX ||
-		      !strcmp(netns, ".") || !strcmp(netns, ".."))) {
+	if (netns && !name_netns_valid(netns)) {
 		snprintf(err, err_size, "invalid network namespace name '%s'", netns);
+		return -EINVAL;
+	}
+	if (mac_text && (mac_parse(mac_text, mac) || !mac_is_unicast(mac))) {
+		snprintf(err, err_size, "invalid MAC address '%s'", mac_text);
 		return -EINVAL;
 	}
 	if (if_nametoindex(ifname)) {
@@ -146,7 +156,7 @@ static int tap_create(struct network *net, const char *name, json_t *params,
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	port_init(&tp->up, &tap_port_class, net, name, params);
+	port_init(&tp->up, &tap_port_class, spec);
 	snprintf(tp->ifname, sizeof(tp->ifname), "%s", ifname);
 	if (netns)
 		snprintf(tp->netns, sizeof(tp->netns), "%s", netns);
@@ -157,7 +167,9 @@ static int tap_create(struct network *net, const char *name, json_t *params,
 		snprintf(err, err_size, "cannot create tap '%s': %s", ifname, strerror(-ret));
 		goto err_free;
 	}
-	ret = netns ? tap_move_to_netns(tp, err, err_size) : tap_set_up_here(tp, err, err_size);
+	ret = mac_text ? tap_set_mac(tp, mac, err, err_size) : 0;
+	if (!ret)
+		ret = netns ? tap_move_to_netns(tp, err, err_size) : tap_set_up_here(tp, err, err_size);
 	if (ret)
 		goto err_close;
 
@@ -231,7 +243,7 @@ static int tap_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 			break;
 		}
 		if ((size_t)len < VNET_HDR_SIZE + ETH_HDR_SIZE) {
-			port->stats.drops[DROP_MALFORMED]++;
+			port_count_drop(&port->stats, DROP_MALFORMED);
 			continue;
 		}
 		memcpy(&pkt->hdr, slot, VNET_HDR_SIZE);

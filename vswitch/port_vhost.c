@@ -36,13 +36,12 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "datapath.h"
+#include "dpif.h"
 #include "ether.h"
 #include "iov.h"
 #include "log.h"
 #include "loop.h"
 #include "memguard.h"
-#include "network.h"
 #include "port.h"
 #include "vhost_user.h"
 
@@ -97,10 +96,9 @@ static void vhost_schedule_reconnect(struct vhost_port *vp);
 /* Break the port from the datapath: stop using it; the control thread disconnects. */
 static void vhost_break(struct vhost_port *vp, const char *what, int err)
 {
-	if (!vp->up.broken)
+	if (port_set_broken(&vp->up))
 		log_warn_rl(&vp->up.rl, "port %s/%s: guest broke the virtqueue rules (%s: %s); disconnecting",
-			    vp->up.net->name, vp->up.name, what, strerror(-err));
-	vp->up.broken = true;
+			    vp->up.net_name, vp->up.name, what, strerror(-err));
 }
 
 /*
@@ -111,14 +109,14 @@ static bool vhost_mem_faulted(struct vhost_port *vp)
 {
 	if (!vp->dev.mem.faulted)
 		return false;
-	if (!vp->up.broken) {
+	if (!port_is_broken(&vp->up)) {
 		vhost_break(vp, "guest memory", -EFAULT);
-		vp->up.stats.drops[DROP_GUEST_ERROR]++;
+		port_count_drop(&vp->up.stats, DROP_GUEST_ERROR);
 	}
 	return true;
 }
 
-/* After a message: is the device usable by the datapath? Call paused. */
+/* After a message: is the device usable by the datapath? Runs under dpif_port_change(). */
 static void vhost_refresh(struct vhost_port *vp)
 {
 	struct vu_dev *dev = &vp->dev;
@@ -132,33 +130,54 @@ static void vhost_refresh(struct vhost_port *vp)
 		vp->mrg_rxbuf = dev->features & VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF);
 		/* We never need a kick for the receive queue: we look when we have a frame. */
 		vq_set_notify(&dev->vqs[VU_RXQ], false);
-		vp->notify_on = !dp_pmd();
+		vp->notify_on = !dpif_pmd();
 		vq_set_notify(&dev->vqs[VU_TXQ], vp->notify_on);
 		vp->up.error[0] = '\0';
 	} else {
 		vp->up.rx_fd = -1;
 	}
-	dp_port_update(&vp->up);
+}
+
+/* Under dpif_port_change(): the datapath is off the port while its rings and memory go. */
+static void vhost_reset_dev(struct port *port, void *arg)
+{
+	struct vhost_port *vp = vhost_port(port);
+
+	(void)arg;
+	vp->up.up = false;
+	vp->up.rx_fd = -1;
+	vu_dev_reset(&vp->dev);
+	atomic_store(&vp->up.broken, false);
 }
 
 static void vhost_disconnect(struct vhost_port *vp, const char *why)
 {
 	if (vp->conn_fd < 0)
 		return;
-	log_info("port %s/%s: front-end disconnected (%s)", vp->up.net->name, vp->up.name, why);
+	log_info("port %s/%s: front-end disconnected (%s)", vp->up.net_name, vp->up.name, why);
 	snprintf(vp->up.error, sizeof(vp->up.error), "%s", why);
-	dp_pause();
-	vp->up.up = false;
-	vp->up.rx_fd = -1;
-	dp_port_update(&vp->up);
-	vu_dev_reset(&vp->dev);
-	vp->up.broken = false;
-	dp_resume();
+	dpif_port_change(&vp->up, vhost_reset_dev, NULL);
 	loop_del(daemon_loop, vp->conn_fd);
 	close(vp->conn_fd);
 	vp->conn_fd = -1;
 	if (vp->client)
 		vhost_schedule_reconnect(vp);
+}
+
+/* One received message, applied under dpif_port_change(): the port is off the datapath meanwhile. */
+struct vhost_msg_job {
+	int ret;
+};
+
+static void vhost_apply_msg(struct port *port, void *arg)
+{
+	struct vhost_port *vp = vhost_port(port);
+	struct vhost_msg_job *job = arg;
+
+	vp->up.up = false;
+	job->ret = vu_dev_process(&vp->dev, &vp->msg, &vp->reply);
+	if (job->ret >= 0)
+		vhost_refresh(vp);
 }
 
 static void vhost_conn_ready(struct loop *l, int fd, uint32_t events, void *opaque)
@@ -174,15 +193,11 @@ static void vhost_conn_ready(struct loop *l, int fd, uint32_t events, void *opaq
 	/* Receiving may wait for a slow peer: the datapath keeps running meanwhile. */
 	ret = vu_dev_recv(&vp->dev, &vp->msg);
 	if (ret > 0) {
+		struct vhost_msg_job job;
+
 		/* Take the port off the datapath while the message changes rings or memory. */
-		dp_pause();
-		vp->up.up = false;
-		dp_port_update(&vp->up);
-		ret = vu_dev_process(&vp->dev, &vp->msg, &vp->reply);
-		if (ret >= 0)
-			vhost_refresh(vp);
-		dp_resume();
-		ret = vu_dev_reply(&vp->dev, &vp->msg, &vp->reply, ret);
+		dpif_port_change(&vp->up, vhost_apply_msg, &job);
+		ret = vu_dev_reply(&vp->dev, &vp->msg, &vp->reply, job.ret);
 	}
 	if (ret >= 0)
 		return;
@@ -190,7 +205,7 @@ static void vhost_conn_ready(struct loop *l, int fd, uint32_t events, void *opaq
 		snprintf(why, sizeof(why), "connection closed");
 	} else {
 		snprintf(why, sizeof(why), "protocol error: %s", vp->dev.err[0] ? vp->dev.err : strerror(-ret));
-		log_warn_rl(&vp->up.rl, "port %s/%s: %s", vp->up.net->name, vp->up.name, why);
+		log_warn_rl(&vp->up.ctl_rl, "port %s/%s: %s", vp->up.net_name, vp->up.name, why);
 	}
 	vhost_disconnect(vp, why);
 }
@@ -216,7 +231,7 @@ static int vhost_attach_conn(struct vhost_port *vp, int fd)
 	}
 	vp->conn_fd = fd;
 	vu_dev_init(&vp->dev, fd, &cfg);
-	log_info("port %s/%s: front-end connected", vp->up.net->name, vp->up.name);
+	log_info("port %s/%s: front-end connected", vp->up.net_name, vp->up.name);
 	return 0;
 }
 
@@ -231,8 +246,8 @@ static void vhost_accept(struct loop *l, int fd, uint32_t events, void *opaque)
 	if (conn < 0)
 		return;
 	if (vp->conn_fd >= 0) {
-		log_warn_rl(&vp->up.rl, "port %s/%s: refusing a second front-end on %s",
-			    vp->up.net->name, vp->up.name, vp->path);
+		log_warn_rl(&vp->up.ctl_rl, "port %s/%s: refusing a second front-end on %s",
+			    vp->up.net_name, vp->up.name, vp->path);
 		close(conn);
 		return;
 	}
@@ -272,7 +287,7 @@ static void vhost_reconnect_timer(struct loop *l, int fd, uint32_t events, void 
 	}
 	if (!vp->reported_connect_failure) {
 		log_info("port %s/%s: cannot connect to %s (%s); retrying every second",
-			 vp->up.net->name, vp->up.name, vp->path, strerror(-ret));
+			 vp->up.net_name, vp->up.name, vp->path, strerror(-ret));
 		vp->reported_connect_failure = true;
 	}
 	snprintf(vp->up.error, sizeof(vp->up.error), "cannot connect to %s: %s", vp->path, strerror(-ret));
@@ -286,7 +301,7 @@ static void vhost_schedule_reconnect(struct vhost_port *vp)
 	vp->reconnect_timer = loop_timer_add(daemon_loop, VHOST_RECONNECT_MS, 0,
 					     vhost_reconnect_timer, vp);
 	if (vp->reconnect_timer < 0)
-		log_err("port %s/%s: cannot arm reconnect timer: %s", vp->up.net->name,
+		log_err("port %s/%s: cannot arm reconnect timer: %s", vp->up.net_name,
 			vp->up.name, strerror(-vp->reconnect_timer));
 }
 
@@ -326,20 +341,17 @@ static int vhost_listen(struct vhost_port *vp, char *err, size_t err_size)
 	return 0;
 }
 
-static int vhost_create(struct network *net, const char *name, json_t *params,
-			struct port **portp, char *err, size_t err_size)
+static int vhost_create(const struct port_spec *spec, struct port **portp, char *err, size_t err_size)
 {
-	const char *path = json_string_value(json_object_get(params, "socket"));
-	const char *mac = json_string_value(json_object_get(params, "mac"));
-	json_t *client = json_object_get(params, "client");
-	char def_path[sizeof(((struct sockaddr_un *)0)->sun_path) + 64];
+	const char *path = json_string_value(json_object_get(spec->params, "socket"));
+	const char *mac = json_string_value(json_object_get(spec->params, "mac"));
+	json_t *client = json_object_get(spec->params, "client");
 	struct vhost_port *vp;
 	int ret;
 
 	if (!path) {
-		snprintf(def_path, sizeof(def_path), "%s/%s-%s.sock", net_run_dir(), net->name, name);
-		path = def_path;
-		json_object_set_new(params, "socket", json_string(path));
+		snprintf(err, err_size, "a vhost-user port needs a socket path");
+		return -EINVAL;
 	}
 	if (!path[0] || strlen(path) >= sizeof(vp->path)) {
 		snprintf(err, err_size, "socket path '%s' is empty or longer than %zu bytes",
@@ -354,7 +366,7 @@ static int vhost_create(struct network *net, const char *name, json_t *params,
 	vp = calloc(1, sizeof(*vp));
 	if (!vp)
 		return -ENOMEM;
-	port_init(&vp->up, &vhost_port_class, net, name, params);
+	port_init(&vp->up, &vhost_port_class, spec);
 	memcpy(vp->path, path, strlen(path) + 1);	/* length checked above */
 	vp->client = client && json_is_true(client);
 	vp->listen_fd = vp->conn_fd = vp->reconnect_timer = -1;
@@ -371,7 +383,7 @@ static int vhost_create(struct network *net, const char *name, json_t *params,
 	vu_dev_init(&vp->dev, -1, &(struct vu_config){ .mtu = 1500 });
 	if (memguard_watch(&vp->dev.mem))
 		log_warn("port %s/%s: too many vhost-user ports to guard against shrinking guest memory",
-			 net->name, name);
+			 spec->net_name, spec->name);
 	snprintf(vp->up.error, sizeof(vp->up.error), "waiting for a front-end");
 
 	if (vp->client) {
@@ -458,7 +470,7 @@ static bool vhost_rx_reject(struct vhost_port *vp, struct vq *vq, uint16_t head,
 	}
 	vq_push(vq, head, 0);
 	vp->rx_pushed = true;
-	vp->up.stats.drops[why]++;
+	port_count_drop(&vp->up.stats, why);
 	return false;
 }
 
@@ -513,7 +525,7 @@ static int vhost_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
 		}
 		if (ret < 0) {
 			vhost_break(vp, "transmit descriptor chain", ret);
-			port->stats.drops[DROP_GUEST_ERROR]++;
+			port_count_drop(&port->stats, DROP_GUEST_ERROR);
 			break;
 		}
 		if (e->n_in || e->out_size < VNET_HDR_SIZE + ETH_HDR_SIZE) {
@@ -561,7 +573,7 @@ static void vhost_rx_done(struct port *port, struct dp_pkt *pkts, int count)
 	struct vq *vq = &vp->dev.vqs[VU_TXQ];
 	int i;
 
-	if (port->broken && !count)
+	if (!count && port_is_broken(port))
 		return;
 	for (i = 0; i < count; i++)
 		vq_push(vq, pkts[i].cookie, 0);
@@ -578,7 +590,7 @@ static bool vhost_rx_idle(struct port *port)
 	struct vq *vq = &vp->dev.vqs[VU_TXQ];
 	int avail;
 
-	if (port->broken)
+	if (port_is_broken(port))
 		return false;
 	vq_set_notify(vq, true);
 	vp->notify_on = true;
@@ -586,7 +598,7 @@ static bool vhost_rx_idle(struct port *port)
 	avail = vq_avail(vq);
 	if (avail < 0) {
 		vhost_break(vp, "transmit ring index", avail);
-		port->stats.drops[DROP_GUEST_ERROR]++;
+		port_count_drop(&port->stats, DROP_GUEST_ERROR);
 		return false;
 	}
 	return avail > 0;
@@ -784,7 +796,7 @@ static void vhost_tx_flush(struct port *port)
 	/* Reserved chains no frame used go back, unpushed, for the next burst. */
 	vq_unpop(vq, vp->nresv - vp->resv_next);
 	vp->nresv = vp->resv_next = 0;
-	if (!vhost_mem_faulted(vp) && !port->broken)
+	if (!vhost_mem_faulted(vp) && !port_is_broken(port))
 		vq_flush(vq);
 }
 

@@ -23,8 +23,11 @@
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "capture_bpf.h"
+#include "cmd_handlers.h"
 #include "ctl.h"
 #include "datapath.h"
+#include "dpif.h"
 #include "loop.h"
 #include "network.h"
 #include "port.h"
@@ -498,11 +501,15 @@ static struct fake_port *fake_new(struct network *net, const char *name)
 	struct fake_port *fp = calloc(1, sizeof(*fp));
 
 	assert_non_null(fp);
-	port_init(&fp->up, &fake_class, net, name, json_object());
+	port_init(&fp->up, &fake_class, &(struct port_spec){ .net = net, .net_name = net->name, .name = name, .params = json_object() });
 	fp->up.rx_fd = eventfd(0, EFD_NONBLOCK);
 	fp->up.rx_fd_drain = true;
 	fp->up.up = true;
-	net_port_attach(net, &fp->up);
+	{
+		char attach_err[128];
+
+		assert_int_equal(dpif_port_attach(net, &fp->up, attach_err, sizeof(attach_err)), 0);
+	}
 	return fp;
 }
 
@@ -594,7 +601,7 @@ static void test_commands_end_to_end(void **state)
 	assert_int_equal(dp_start(-1, event_fd), 0);
 	test_loop = loop_new();
 	assert_non_null(test_loop);
-	assert_int_equal(capture_init(test_loop), 0);
+	assert_int_equal(capture_ctl_init(test_loop), 0);
 	params = json_pack("{s:s, s:s}", "name", "cap", "mode", "isolated");
 	assert_int_equal(net_create(params, false, &net, err, sizeof(err)), 0);
 	json_decref(params);
@@ -644,7 +651,7 @@ static void test_commands_end_to_end(void **state)
 	assert_int_equal(hdrs[1].len, 74);
 
 	/* The client goes away: its port capture ends, with no event to send. */
-	capture_conn_closed(conn[0]);
+	capture_ctl_conn_closed(conn[0]);
 	close(conn[0]);
 	{
 		int i;
@@ -653,7 +660,7 @@ static void test_commands_end_to_end(void **state)
 			usleep(1000);
 	}
 	assert_int_equal(capture_directions, 0);
-	capture_shutdown();
+	capture_ctl_shutdown();
 	assert_int_equal(read_back(out_a, hdrs, bytes, 8, &linktype), 1);
 	assert_int_equal(hdrs[0].len, 98);
 	assert_memory_equal(bytes[0], ping.data, 98);

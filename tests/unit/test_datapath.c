@@ -4,7 +4,9 @@
  * datapath thread, with fake ports: learning, unicast, flooding, no leakage
  * between networks, MAC limits, header validation and software TSO.
  */
+#include <errno.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +19,7 @@
 
 #include "csum.h"
 #include "datapath.h"
+#include "dpif.h"
 #include "loop.h"
 #include "network.h"
 #include "port.h"
@@ -38,6 +41,7 @@ struct fake_port {
 	struct fake_frame *out;	/* frames the switch delivered */
 	unsigned int n_out;
 	unsigned int prepared;	/* frames announced by tx_prepare() */
+	bool full;		/* tx() finds no room, as a guest with no receive buffers */
 };
 
 static int fake_rx_burst(struct port *port, struct dp_pkt *pkts, int max)
@@ -88,7 +92,7 @@ static int fake_tx(struct port *port, const struct dp_pkt *pkt)
 	size_t off = ETH_HDR_SIZE;
 	unsigned int i;
 
-	if (fp->n_out == FAKE_QUEUE)
+	if (fp->n_out == FAKE_QUEUE || fp->full)
 		return -DROP_NO_BUFFERS;
 	f = &fp->out[fp->n_out++];
 	f->hdr = pkt->hdr;
@@ -130,12 +134,16 @@ static struct fake_port *fake_new(struct network *net, const char *name, unsigne
 	fp->out = calloc(FAKE_QUEUE, sizeof(*fp->out));
 	assert_non_null(fp->in);
 	assert_non_null(fp->out);
-	port_init(&fp->up, &fake_class, net, name, json_object());
+	port_init(&fp->up, &fake_class, &(struct port_spec){ .net = net, .net_name = net->name, .name = name, .params = json_object() });
 	fp->up.rx_fd = eventfd(0, EFD_NONBLOCK);
 	fp->up.rx_fd_drain = true;
 	fp->up.rx_offloads = offloads;
 	fp->up.up = true;
-	net_port_attach(net, &fp->up);
+	{
+		char attach_err[128];
+
+		assert_int_equal(dpif_port_attach(net, &fp->up, attach_err, sizeof(attach_err)), 0);
+	}
 	return fp;
 }
 
@@ -474,6 +482,72 @@ static void udp_frame(struct fake_frame *f, const uint8_t *src, uint16_t dport, 
 	f->size = 300;
 }
 
+/*
+ * A receiver with no room: the frame is a no_buffers drop, not a frame
+ * sent. (DROP_NO_BUFFERS was once 0, so -DROP_NO_BUFFERS read as success.)
+ */
+static void test_no_buffers_is_a_drop(void **state)
+{
+	struct network *net = make_net("tnb", 16);
+	struct fake_port *a = fake_new(net, "a", 0), *b = fake_new(net, "b", 0);
+	struct fake_frame f;
+	unsigned int i;
+
+	(void)state;
+	dp_pause();
+	b->full = true;
+	dp_resume();
+	frame_build(&f, bcast, mac_a, 60);
+	for (i = 0; i < 20; i++)
+		inject(a, &f);
+	assert_int_equal(outputs(b), 0);
+	assert_int_equal(counter_read(&b->up.stats.tx_packets), 0);
+	assert_int_equal(counter_read(&b->up.stats.drops[DROP_NO_BUFFERS]), 20);
+	assert_int_equal(counter_read(&a->up.stats.rx_packets), 20);
+	net_destroy(net, true, NULL, 0);
+}
+
+/* A network takes NET_MAX_PORTS ports and refuses the next one, changing nothing. */
+static void test_port_capacity(void **state)
+{
+	struct network *net = make_net("tcap", 16);
+	struct fake_port *extra;
+	char err[128];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < NET_MAX_PORTS; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "p%u", i);
+		fake_new(net, name, 0);
+	}
+	assert_int_equal(net->nports, NET_MAX_PORTS);
+	extra = calloc(1, sizeof(*extra));
+	assert_non_null(extra);
+	port_init(&extra->up, &fake_class,
+		  &(struct port_spec){ .net = net, .net_name = net->name, .name = "extra", .params = NULL });
+	assert_int_equal(dpif_port_attach(net, &extra->up, err, sizeof(err)), -ENOSPC);
+	assert_string_equal(err, "network 'tcap' has the maximum of 256 ports");
+	assert_int_equal(net->nports, NET_MAX_PORTS);
+	free(extra);
+	net_destroy(net, true, NULL, 0);
+}
+
+/* A service frame bigger than a slot is refused, never copied. */
+static void test_service_frame_size_checked(void **state)
+{
+	static struct svc_frame big;
+
+	(void)state;
+	memset(&big, 0, sizeof(big));
+	big.size = SVC_FRAME_MAX + 1;
+	big.port_uid = 1;
+	assert_int_equal(dp_svc_send(&big), -ENOBUFS);
+	big.size = UINT16_MAX;
+	assert_int_equal(dp_svc_send_burst(&big, 1), 1);
+}
+
 static void test_service_divert_and_reply(void **state)
 {
 	struct network *net = make_net("t5", 16);
@@ -593,6 +667,9 @@ int main(void)
 		cmocka_unit_test(test_no_leak_between_networks),
 		cmocka_unit_test(test_mac_limit_and_bad_frames),
 		cmocka_unit_test(test_software_tso),
+		cmocka_unit_test(test_no_buffers_is_a_drop),
+		cmocka_unit_test(test_port_capacity),
+		cmocka_unit_test(test_service_frame_size_checked),
 		cmocka_unit_test(test_service_divert_and_reply),
 		cmocka_unit_test(test_service_divert_arp),
 	};

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "forward.h"
-#include "net_modes.h"
+#include "netdef.h"
 #include "nft.h"
 
 static void test_parse_forms(void **state)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * net_bridged.c - the bridged mode: the network's gateway tap is enslaved to
+ * mode_bridged.c - the bridged mode: the network's gateway tap is enslaved to
  * a Linux bridge of the host, so guests sit on that bridge's LAN.
  *
  * Theory of operation: vswitchd touches the bridge as little as it can. A
@@ -19,9 +19,10 @@
 #include <string.h>
 
 #include "log.h"
-#include "net_modes.h"
+#include "mode.h"
+#include "names.h"
+#include "netdef.h"
 #include "nl.h"
-#include "port.h"
 
 struct bridged_state {
 	char bridge[IFNAMSIZ];
@@ -36,23 +37,12 @@ static void alias_of(const struct network *net, char *buf, size_t size)
 	snprintf(buf, size, "vswitch:%s", net->name);
 }
 
-static bool ifname_ok(const char *name)
-{
-	size_t i, len = name ? strlen(name) : 0;
-
-	if (len == 0 || len >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	for (i = 0; i < len; i++)
-		if (name[i] == '/' || name[i] == ':' || name[i] <= ' ' || name[i] > '~')
-			return false;
-	return true;
-}
-
-static void bridged_undo(struct network *net, struct bridged_state *st, struct nl_sock *nl)
+static void bridged_undo(struct bridged_state *st, struct nl_sock *nl)
 {
 	struct nl_link_info info;
 
-	net_gateway_destroy(net);
+	if (!nl)
+		return;
 	if (st->uplink_enslaved && nl_link_get(nl, st->uplink, &info) == 0) {
 		nl_link_set_master(nl, info.ifindex, 0);
 		if (st->uplink_was_down)
@@ -62,22 +52,17 @@ static void bridged_undo(struct network *net, struct bridged_state *st, struct n
 		nl_link_del(nl, info.ifindex);
 }
 
-static int bridged_start(struct network *net, char *err, size_t err_size)
+static int bridged_check(const struct network *net, char *err, size_t err_size)
 {
 	const char *bridge = json_string_value(json_object_get(net->params, "bridge"));
 	const char *uplink = json_string_value(json_object_get(net->params, "uplink"));
-	struct nl_link_info br, up, tap;
-	struct bridged_state *st;
-	char alias[64], ifname[IFNAMSIZ];
-	struct nl_sock *nl;
-	int ret;
 
 	if (!bridge) {
 		snprintf(err, err_size, "mode bridged needs a bridge (--bridge BR)");
 		return -EINVAL;
 	}
-	if (!ifname_ok(bridge) || (uplink && !ifname_ok(uplink))) {
-		snprintf(err, err_size, "invalid interface name '%s'", ifname_ok(bridge) ? uplink : bridge);
+	if (!name_ifname_valid(bridge) || (uplink && !name_ifname_valid(uplink))) {
+		snprintf(err, err_size, "invalid interface name '%s'", name_ifname_valid(bridge) ? uplink : bridge);
 		return -EINVAL;
 	}
 	if (!strncmp(bridge, NET_GATEWAY_PREFIX, strlen(NET_GATEWAY_PREFIX)) ||
@@ -90,6 +75,20 @@ static int bridged_start(struct network *net, char *err, size_t err_size)
 		snprintf(err, err_size, "the uplink cannot be the bridge itself");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* The bridge (created if missing) and the uplink in it, before the gateway tap joins. */
+static int bridged_prepare(struct network *net, char *err, size_t err_size)
+{
+	const char *bridge = json_string_value(json_object_get(net->params, "bridge"));
+	const char *uplink = json_string_value(json_object_get(net->params, "uplink"));
+	struct nl_link_info br, up;
+	struct bridged_state *st;
+	char alias[64];
+	struct nl_sock *nl;
+	int ret;
+
 	st = calloc(1, sizeof(*st));
 	nl = nl_open();
 	if (!st || !nl) {
@@ -171,41 +170,52 @@ static int bridged_start(struct network *net, char *err, size_t err_size)
 				 "the host reaches the LAN through them only if you move them to %s",
 				 net->name, uplink, bridge);
 	}
-
-	ret = net_gateway_create(net, "bridge", err, err_size);
-	if (ret)
-		goto err_undo;
-	net_gateway_ifname(net->name, ifname);
-	ret = nl_link_get(nl, ifname, &tap);
-	if (!ret)
-		ret = nl_link_set_master(nl, tap.ifindex, br.ifindex);
-	if (ret) {
-		snprintf(err, err_size, "cannot add %s to bridge '%s': %s", ifname, bridge, strerror(-ret));
-		goto err_undo;
-	}
 	net->mode_state = st;
 	nl_close(nl);
 	return 0;
 
 err_undo:
-	bridged_undo(net, st, nl);
+	bridged_undo(st, nl);
 err:
 	nl_close(nl);
 	free(st);
 	return ret;
 }
 
-static void bridged_stop(struct network *net)
+/* The gateway tap joins the bridge. */
+static int bridged_plumb(struct network *net, const char *ifname, char *err, size_t err_size)
+{
+	const struct bridged_state *st = net->mode_state;
+	struct nl_link_info br, tap;
+	struct nl_sock *nl = nl_open();
+	int ret;
+
+	if (!nl) {
+		ret = -errno;
+		snprintf(err, err_size, "cannot open netlink socket: %s", strerror(errno));
+		return ret;
+	}
+	ret = nl_link_get(nl, st->bridge, &br);
+	if (!ret)
+		ret = nl_link_get(nl, ifname, &tap);
+	if (!ret && tap.master != br.ifindex)
+		ret = nl_link_set_master(nl, tap.ifindex, br.ifindex);
+	if (ret)
+		snprintf(err, err_size, "cannot add %s to bridge '%s': %s", ifname, st->bridge,
+			 strerror(-ret));
+	nl_close(nl);
+	return ret;
+}
+
+static void bridged_unprepare(struct network *net)
 {
 	struct bridged_state *st = net->mode_state;
 	struct nl_sock *nl;
 
-	if (!st) {
-		net_gateway_destroy(net);
+	if (!st)
 		return;
-	}
 	nl = nl_open();
-	bridged_undo(net, st, nl);
+	bridged_undo(st, nl);
 	if (st->bridge_created)
 		log_info("network %s: deleted bridge %s", net->name, st->bridge);
 	nl_close(nl);
@@ -213,14 +223,12 @@ static void bridged_stop(struct network *net)
 	net->mode_state = NULL;
 }
 
-void net_bridge_describe(const struct network *net, json_t *obj)
+static void bridged_describe(const struct network *net, json_t *obj)
 {
 	const struct bridged_state *st = net->mode_state;
 	const char *bridge = json_string_value(json_object_get(net->params, "bridge"));
 	const char *uplink = json_string_value(json_object_get(net->params, "uplink"));
 
-	if (net->mode != &net_mode_bridged)
-		return;
 	if (bridge)
 		json_object_set_new(obj, "bridge", json_string(bridge));
 	if (uplink)
@@ -231,6 +239,10 @@ void net_bridge_describe(const struct network *net, json_t *obj)
 
 const struct net_mode net_mode_bridged = {
 	.name = "bridged",
-	.start = bridged_start,
-	.stop = bridged_stop,
+	.gateway_role = "bridge",
+	.check = bridged_check,
+	.prepare = bridged_prepare,
+	.plumb = bridged_plumb,
+	.unprepare = bridged_unprepare,
+	.describe = bridged_describe,
 };

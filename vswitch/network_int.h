@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * network_int.h - what the orchestrator's files (network.c, network_port.c,
+ * network_forward.c, network_store.c) share among themselves. Nothing
+ * outside the orchestrator includes it.
+ */
+#ifndef VSWITCH_NETWORK_INT_H
+#define VSWITCH_NETWORK_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#include "netdef.h"
+
+/* network.c */
+const char *net_state_dir(void);
+const char *net_run_dir(void);
+
+/* network_store.c: persistence. */
+
+/** net_save() - write @net's definition atomically. Return: 0 or negative errno (logged). */
+int net_save(const struct network *net);
+
+/** net_store_unlink() - remove @net's definition file. */
+void net_store_unlink(const struct network *net);
+
+/**
+ * net_store_load_all() - call @load for every definition file under the
+ * state directory, with its parsed document (borrowed) and path. A file
+ * that does not parse is logged with its name and line and skipped.
+ */
+void net_store_load_all(void (*load)(const char *path, json_t *doc));
+
+/* network_port.c */
+
+/** net_gateway_add() - create and attach @net's gateway tap for its mode. Return: 0 or -errno, @err set. */
+int net_gateway_add(struct network *net, char *err, size_t err_size);
+
+/** net_port_remove() - detach and destroy @port, internal or not; @persist saves the definition. */
+void net_port_remove(struct network *net, struct port *port, bool persist);
+
+/** net_ports_restore() - add every port definition of @defs (an array); failures are kept as failed_ports. */
+void net_ports_restore(struct network *net, json_t *defs, const char *source);
+
+/* network_forward.c */
+
+/**
+ * net_fw_sync() - rebuild the nftables table from every running L3 network
+ * with a gateway. Return: 0 or negative errno with @err set (the kernel
+ * kept the previous table).
+ */
+int net_fw_sync(char *err, size_t err_size);
+
+/** net_forwards_restore() - take the forwards saved in @net's parameters; a bad one is logged and dropped. */
+void net_forwards_restore(struct network *net, const char *source);
+
+/** net_forwards_free() - forget @net's forwards (nothing is saved). */
+void net_forwards_free(struct network *net);
+
+/** net_fw_hold() - while held, net_fw_sync() does nothing (daemon shutdown). */
+void net_fw_hold(bool hold);
+
+#endif /* VSWITCH_NETWORK_INT_H */
