@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "ether.h"
+#include "fileio.h"
 #include "lease.h"
 #include "log.h"
 #include "pool.h"
@@ -171,42 +172,6 @@ static int read_all(int fd, char **data, size_t *size)
 	return 0;
 }
 
-static int write_all(int fd, const char *data, size_t size)
-{
-	size_t off = 0;
-
-	while (off < size) {
-		ssize_t n = write(fd, data + off, size - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
-static void fsync_dir_of(const char *path)
-{
-	char dir[PATH_MAX], *slash;
-	int dfd;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-}
-
 /* Keep a copy of a damaged journal beside it, for whoever investigates. */
 static void keep_corrupt_copy(const char *path, const char *data, size_t size)
 {
@@ -217,7 +182,7 @@ static void keep_corrupt_copy(const char *path, const char *data, size_t size)
 	fd = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	if (write_all(fd, data, size) == 0)
+	if (file_write_all(fd, data, size) == 0)
 		log_warn("%s: a copy of the damaged file is kept as %s", path, copy);
 	close(fd);
 }
@@ -338,7 +303,7 @@ int lease_store_commit(struct lease_store *st)
 		return 0;
 	if (st->fd < 0)
 		return -EBADF;
-	ret = write_all(st->fd, st->buf, st->used);
+	ret = file_write_all(st->fd, st->buf, st->used);
 	if (!ret && fdatasync(st->fd) < 0)
 		ret = -errno;
 	if (ret) {
@@ -389,7 +354,7 @@ int lease_store_compact(struct lease_store *st, lease_next_fn next, void *opaque
 		free(buf);
 		return -errno;
 	}
-	ret = write_all(fd, buf, used);
+	ret = file_write_all(fd, buf, used);
 	free(buf);
 	if (!ret && fsync(fd) < 0)
 		ret = -errno;
@@ -400,7 +365,7 @@ int lease_store_compact(struct lease_store *st, lease_next_fn next, void *opaque
 		unlink(tmp);
 		return ret;
 	}
-	fsync_dir_of(st->path);
+	file_fsync_dir(st->path);
 	size = used;
 	newfd = open(st->path, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (newfd < 0)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "pool.h"
 
 static const uint8_t zero_mac[6];
@@ -34,12 +35,7 @@ static uint32_t hash_ip(uint32_t ip)
 
 static uint32_t hash_mac(const uint8_t mac[6])
 {
-	uint32_t h = 2166136261u;
-	int i;
-
-	for (i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 16777619u;
-	return h;
+	return hash_fnv1a(mac, 6);
 }
 
 bool dhcp_pool_in_subnet(const struct dhcp_pool *pool, uint32_t ip)

@@ -22,6 +22,7 @@
 #include <libmnl/libmnl.h>
 
 #include "log.h"
+#include "names.h"
 #include "nl.h"
 
 /* Large enough for any single RTM_NEWLINK reply, including VF and stats blocks. */
@@ -208,23 +209,6 @@ static struct nlmsghdr *nl_link_msg(struct nl_sock *nl, uint16_t type, int ifind
 	return nlh;
 }
 
-/* Interface names as the kernel's dev_valid_name() accepts them. */
-static bool nl_ifname_valid(const char *name)
-{
-	size_t size;
-
-	if (!name)
-		return false;
-	size = strnlen(name, IFNAMSIZ);
-	if (!size || size >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	for (; *name; name++)
-		if (*name == '/' || *name == ':' || *name == ' ' ||
-		    (unsigned char)*name < 0x21 || (unsigned char)*name == 0x7f)
-			return false;
-	return true;
-}
-
 struct nl_link_lookup {
 	const char *ifname;
 	int ifindex;
@@ -277,7 +261,7 @@ int nl_link_index(struct nl_sock *nl, const char *ifname)
 	struct nlmsghdr *nlh;
 	int rc;
 
-	if (!nl || !nl_ifname_valid(ifname))
+	if (!nl || !name_ifname_valid(ifname))
 		return -EINVAL;
 	nlh = nl_link_msg(nl, RTM_GETLINK, 0, NULL);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
@@ -360,7 +344,7 @@ int nl_link_set_name(struct nl_sock *nl, int ifindex, const char *name)
 {
 	struct nlmsghdr *nlh;
 
-	if (!nl || ifindex <= 0 || !nl_ifname_valid(name))
+	if (!nl || ifindex <= 0 || !name_ifname_valid(name))
 		return -EINVAL;
 	nlh = nl_link_msg(nl, RTM_SETLINK, ifindex, NULL);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -453,7 +437,7 @@ int nl_bridge_create(struct nl_sock *nl, const char *name)
 	struct nlattr *linkinfo;
 	struct nlmsghdr *nlh;
 
-	if (!nl || !nl_ifname_valid(name))
+	if (!nl || !name_ifname_valid(name))
 		return -EINVAL;
 	nlh = nl_link_msg(nl, RTM_NEWLINK, 0, NULL);
 	nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
@@ -520,7 +504,7 @@ int nl_link_get(struct nl_sock *nl, const char *ifname, struct nl_link_info *inf
 	struct nlmsghdr *nlh;
 	int rc;
 
-	if (!nl || !info || !nl_ifname_valid(ifname))
+	if (!nl || !info || !name_ifname_valid(ifname))
 		return -EINVAL;
 	memset(info, 0, sizeof(*info));
 	nlh = nl_link_msg(nl, RTM_GETLINK, 0, NULL);

@@ -42,6 +42,7 @@
 #include "capture.h"
 #include "datapath.h"
 #include "fdb.h"
+#include "frame.h"
 #include "iov.h"
 #include "log.h"
 #include "loop.h"
@@ -53,7 +54,6 @@
 #define DP_MAX_PORTS		1024
 #define DP_BURSTS_PER_ROUND	8
 #define DP_EPOLL_EVENTS		64
-#define DP_MIN_GSO_SIZE		48
 #define DP_FDB_SWEEP_SEC	10	/* expired FDB entries are swept this often */
 #define DP_IDLE_WAKE_MS		(DP_FDB_SWEEP_SEC * 1000)
 
@@ -109,37 +109,6 @@ static uint64_t dp_now_sec(void)
 
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (uint64_t)ts.tv_sec;
-}
-
-/*
- * Check the virtio-net header a peer sent with a frame before anyone acts
- * on it: only known flags and GSO types, offsets inside the frame, and a
- * segment size for GSO frames.
- */
-static bool dp_vnet_hdr_valid(const struct virtio_net_hdr_v1 *hdr, uint32_t size)
-{
-	unsigned int gso = hdr->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
-
-	if (hdr->flags & ~(VIRTIO_NET_HDR_F_NEEDS_CSUM | VIRTIO_NET_HDR_F_DATA_VALID))
-		return false;
-	if (hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-		if ((uint32_t)hdr->csum_start + hdr->csum_offset + 2 > size)
-			return false;
-	}
-	switch (gso) {
-	case VIRTIO_NET_HDR_GSO_NONE:
-		return !(hdr->gso_type & VIRTIO_NET_HDR_GSO_ECN);
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-	case VIRTIO_NET_HDR_GSO_UDP:
-		/*
-		 * A tiny segment size would turn one frame into tens of
-		 * thousands in the software fallback; TCP never goes below 48.
-		 */
-		return hdr->gso_size >= DP_MIN_GSO_SIZE;
-	default:
-		return false;
-	}
 }
 
 static void dp_mark_touched(struct port *out)
@@ -305,48 +274,6 @@ static int dp_lookup(struct network *net, const uint8_t *dst, uint64_t now,
 	return bc->dst_port;
 }
 
-/*
- * Is this an IPv4 UDP datagram to port 67 (a DHCP request, from a client
- * or a relay)? Only the first bytes after the Ethernet header are copied
- * out to look, and only on networks whose DHCP server is on.
- */
-static bool dp_is_dhcp_request(const struct dp_pkt *pkt)
-{
-	uint8_t l3[60 + 4];
-	size_t ihl, got;
-
-	if (pkt->eth[12] != 0x08 || pkt->eth[13] != 0x00)
-		return false;
-	got = vq_iov_copy_from(l3, pkt->iov, pkt->niov, 0, 24);
-	if (got < 24 || (l3[0] >> 4) != 4 || l3[9] != 17)
-		return false;
-	/* Fragments other than the first carry no UDP header. */
-	if (((l3[6] & 0x1f) << 8 | l3[7]) != 0)
-		return false;
-	ihl = (size_t)(l3[0] & 0x0f) * 4;
-	if (ihl < 20)
-		return false;
-	if (ihl > 20 && vq_iov_copy_from(l3, pkt->iov, pkt->niov, 0, ihl + 4) < ihl + 4)
-		return false;
-	return l3[ihl + 2] == 0 && l3[ihl + 3] == 67;
-}
-
-/*
- * Is this an ARP request for the DHCP server's address, on a network where
- * no gateway interface would answer it (net->dhcp_arp_ip set)? Clients
- * renewing by unicast need the server's MAC.
- */
-static bool dp_is_arp_for_server(const struct network *net, const struct dp_pkt *pkt)
-{
-	uint8_t arp[28];
-
-	if (!net->dhcp_arp_ip || pkt->eth[12] != 0x08 || pkt->eth[13] != 0x06)
-		return false;
-	if (vq_iov_copy_from(arp, pkt->iov, pkt->niov, 0, sizeof(arp)) < sizeof(arp))
-		return false;
-	return arp[6] == 0 && arp[7] == 1 && !memcmp(arp + 24, &net->dhcp_arp_ip, 4);
-}
-
 /* Hand a frame to the service thread; a full queue drops and counts it. */
 static void dp_divert(struct network *net, struct port *in, const struct dp_pkt *pkt)
 {
@@ -384,7 +311,7 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 	unsigned int i;
 	int out;
 
-	if (!dp_vnet_hdr_valid(&pkt->hdr, pkt->size)) {
+	if (!frame_vnet_hdr_valid(&pkt->hdr, pkt->size)) {
 		port_count_drop(&in->stats, DROP_MALFORMED);
 		log_warn_rl(&in->rl, "port %s: dropped frame with invalid virtio-net header (flags %#x gso_type %#x)",
 			    in->name, pkt->hdr.flags, pkt->hdr.gso_type);
@@ -408,7 +335,7 @@ static void dp_forward(struct network *net, struct port *in, const struct dp_pkt
 		break;
 	}
 
-	if (net->dhcp_divert && (dp_is_dhcp_request(pkt) || dp_is_arp_for_server(net, pkt))) {
+	if (net->dhcp_divert && (frame_is_dhcp_request(pkt) || frame_is_arp_request_for(pkt, net->dhcp_arp_ip))) {
 		dp_divert(net, in, pkt);
 		return;
 	}

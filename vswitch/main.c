@@ -184,6 +184,31 @@ static bool peer_allowed(int fd, uid_t uid, gid_t gid)
 	return false;
 }
 
+/*
+ * With a busy-polling datapath on @pmd_cpu, keep this thread (and every
+ * thread it starts later: the DHCP service, capture writers) off that CPU,
+ * as Open vSwitch keeps its non-PMD threads off PMD cores: control work
+ * would otherwise preempt the forwarding loop. A machine with no other CPU
+ * keeps sharing it.
+ */
+static void keep_off_pmd_cpu(int pmd_cpu)
+{
+	cpu_set_t set;
+	int cpu, others = 0;
+
+	if (pmd_cpu < 0 || sched_getaffinity(0, sizeof(set), &set) < 0)
+		return;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		others += cpu != pmd_cpu && CPU_ISSET(cpu, &set);
+	if (!others) {
+		log_warn("no CPU besides the datapath's %d: control work shares it", pmd_cpu);
+		return;
+	}
+	CPU_CLR(pmd_cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		log_warn("cannot keep the control thread off CPU %d: %s", pmd_cpu, strerror(errno));
+}
+
 static void client_close(struct client *c)
 {
 	capture_ctl_conn_closed(c->fd);
@@ -408,6 +433,7 @@ int main(int argc, char **argv)
 		log_err("cannot start datapath: %s", strerror(-ret));
 		goto err;
 	}
+	keep_off_pmd_cpu(opt.pmd_cpu);
 	ret = capture_ctl_init(daemon_loop);
 	if (ret)
 		log_warn("capture unavailable: %s", strerror(-ret));
