@@ -471,6 +471,16 @@ static int nl_link_get_cb(const struct nlmsghdr *nlh, void *data)
 		return -EPROTO;
 	info->ifindex = ifi.ifi_index;
 	info->up = ifi.ifi_flags & IFF_UP;
+	info->carrier = ifi.ifi_flags & (1u << 16);	/* IFF_LOWER_UP (linux/if.h clashes with net/if.h) */
+	if (tb[IFLA_IFNAME])
+		snprintf(info->name, sizeof(info->name), "%.*s",
+			 (int)strnlen(mnl_attr_get_payload(tb[IFLA_IFNAME]),
+				      mnl_attr_get_payload_len(tb[IFLA_IFNAME])),
+			 (const char *)mnl_attr_get_payload(tb[IFLA_IFNAME]));
+	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
+		memcpy(info->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+		info->has_mac = true;
+	}
 	if (tb[IFLA_MASTER] && mnl_attr_get_payload_len(tb[IFLA_MASTER]) >= 4)
 		info->master = (int)mnl_attr_get_u32(tb[IFLA_MASTER]);
 	if (tb[IFLA_IFALIAS])
@@ -514,6 +524,40 @@ int nl_link_get(struct nl_sock *nl, const char *ifname, struct nl_link_info *inf
 	if (rc)
 		return rc;
 	return info->ifindex > 0 ? 0 : -EPROTO;
+}
+
+static int nl_dump(struct nl_sock *nl, struct nlmsghdr *nlh, nl_reply_fn cb, void *data);
+
+struct nl_link_walk {
+	int (*fn)(const struct nl_link_info *info, void *opaque);
+	void *opaque;
+};
+
+static int nl_link_walk_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_link_walk *walk = data;
+	struct nl_link_info info;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (nl_link_get_cb(nlh, &info))
+		return 0;	/* a malformed entry is skipped, not fatal to the walk */
+	return walk->fn(&info, walk->opaque);
+}
+
+int nl_link_foreach(struct nl_sock *nl, int (*fn)(const struct nl_link_info *info, void *opaque),
+		    void *opaque)
+{
+	struct nl_link_walk walk = { .fn = fn, .opaque = opaque };
+	struct nlmsghdr *nlh;
+
+	if (!nl || !fn)
+		return -EINVAL;
+	nlh = nl_link_msg(nl, RTM_GETLINK, 0, NULL);
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nl_dump(nl, nlh, nl_link_walk_cb, &walk);
 }
 
 static int nl_addr_msg(struct nl_sock *nl, uint16_t type, int ifindex, struct in_addr addr,

@@ -67,12 +67,24 @@ struct nl_link_info {
 	int ifindex;
 	int master;		/* ifindex of its bridge, or 0 */
 	bool up;		/* IFF_UP */
+	bool carrier;		/* IFF_LOWER_UP */
+	char name[16];		/* IFNAMSIZ */
 	char kind[16];		/* "bridge", "veth", "tun", ... or "" */
-	char alias[64];		/* ifalias or "" */
+	char alias[128];	/* ifalias or "" */
+	unsigned char mac[6];	/* link-layer address, if it has one of 6 bytes */
+	bool has_mac;
 };
 
 /** nl_link_get() - look @ifname up. Return: 0, -ENODEV, or another negative errno. */
 int nl_link_get(struct nl_sock *nl, const char *ifname, struct nl_link_info *info);
+
+/**
+ * nl_link_foreach() - call @fn for every link of @nl's namespace (a dump);
+ * a non-zero return from @fn stops the walk and is returned.
+ * Return: 0, @fn's value, or negative errno.
+ */
+int nl_link_foreach(struct nl_sock *nl, int (*fn)(const struct nl_link_info *info, void *opaque),
+		    void *opaque);
 
 /**
  * nl_addr_add() / nl_addr_del() - add or remove IPv4 address @addr/@prefix_len

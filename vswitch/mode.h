@@ -14,8 +14,9 @@
  *   -- network.c rebuilds the nftables table if the mode is l3 --
  *
  * Stopping runs the reverse: network.c removes the gateway tap, then
- * unprepare(). A mode never calls back into network.c, creates ports, or
- * touches the datapath or nftables.
+ * unprepare(). When the daemon itself stops, nothing in the host is undone:
+ * release() only forgets. A mode never calls back into network.c, creates
+ * ports, or touches the datapath or nftables.
  */
 #ifndef VSWITCH_MODE_H
 #define VSWITCH_MODE_H
@@ -50,6 +51,11 @@ struct net_mode {
 	int (*plumb)(struct network *net, const char *ifname, char *err, size_t err_size);
 	/* unprepare() - undo prepare() once the gateway is gone; must not fail. May be NULL. */
 	void (*unprepare)(struct network *net);
+	/*
+	 * release() - the daemon stops: forget the plumbing without undoing it,
+	 * so the next start finds it as it was. May be NULL.
+	 */
+	void (*release)(struct network *net);
 	/* describe() - add the mode's fields to the network object. May be NULL. */
 	void (*describe)(const struct network *net, json_t *obj);
 };

@@ -7,9 +7,10 @@
  * missing bridge is created, marked with the ifalias "vswitch:NET" and
  * brought up; an existing one is used as found. The uplink is enslaved only
  * when asked and only if it is free. No address is moved, added or removed.
- * On stop the tap goes (leaving the bridge by itself), an uplink vswitchd
- * enslaved is released, and a bridge vswitchd created is deleted. The alias
- * is how a restarted vswitchd (even after kill -9) recognises a bridge it
+ * On net stop or destroy the tap goes (leaving the bridge by itself), an
+ * uplink vswitchd enslaved is released, and a bridge vswitchd created is
+ * deleted. When the daemon stops, all of it stays. The alias is how a
+ * restarted vswitchd (clean, or after kill -9) recognises a bridge it
  * created: it then owns it, and the uplink in it, exactly as before.
  */
 #define _GNU_SOURCE
@@ -223,6 +224,12 @@ static void bridged_unprepare(struct network *net)
 	net->mode_state = NULL;
 }
 
+static void bridged_release(struct network *net)
+{
+	free(net->mode_state);
+	net->mode_state = NULL;
+}
+
 static void bridged_describe(const struct network *net, json_t *obj)
 {
 	const struct bridged_state *st = net->mode_state;
@@ -244,5 +251,6 @@ const struct net_mode net_mode_bridged = {
 	.prepare = bridged_prepare,
 	.plumb = bridged_plumb,
 	.unprepare = bridged_unprepare,
+	.release = bridged_release,
 	.describe = bridged_describe,
 };

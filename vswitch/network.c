@@ -27,9 +27,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "dhcp_service.h"
 #include "dpif.h"
+#include "fileio.h"
 #include "fw.h"
 #include "log.h"
 #include "mode.h"
@@ -41,11 +45,56 @@ static struct network *networks;
 static uint64_t net_uid_next;
 static char state_dir[1024] = "/var/lib/vswitch";
 static char run_dir[1024] = "/run/vswitch";
+static char instance[17];
+
+/* Read STATE_DIR/instance, or make one: 16 hex digits of randomness. */
+static void instance_load(void)
+{
+	char path[1100], *text = NULL;
+	uint8_t rnd[8];
+	size_t size, i;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/instance", state_dir);
+	if (file_read_all(path, 64, &text, &size) == 0) {
+		ok = size >= 16;
+		for (i = 0; ok && i < 16; i++)
+			ok = (text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f');
+		if (ok) {
+			memcpy(instance, text, 16);
+			instance[16] = '\0';
+			free(text);
+			return;
+		}
+		log_warn("%s is damaged; taking a new instance id (interfaces marked with the old one are left alone)",
+			 path);
+		free(text);
+	}
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		uint64_t t = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+
+		memcpy(rnd, &t, sizeof(rnd));
+	}
+	for (i = 0; i < 8; i++)
+		snprintf(instance + 2 * i, 3, "%02x", rnd[i]);
+	if (mkdir_p(state_dir, 0755) == 0 &&
+	    file_write_atomic(path, instance, 16, 0644) == 0)
+		return;
+	log_warn("cannot save %s; interfaces this run creates will not be recognised after a restart", path);
+}
 
 void net_set_dirs(const char *state, const char *run)
 {
 	snprintf(state_dir, sizeof(state_dir), "%s", state);
 	snprintf(run_dir, sizeof(run_dir), "%s", run);
+	instance_load();
+}
+
+const char *net_instance(void)
+{
+	if (!instance[0])
+		instance_load();
+	return instance;
 }
 
 const char *net_state_dir(void)
@@ -123,7 +172,7 @@ static void net_host_down(struct network *net)
 	char err[256];
 
 	if (net->gateway)
-		net_port_remove(net, net->gateway, false);
+		net_port_remove(net, net->gateway, false, true);
 	net->gateway = NULL;
 	net->active = false;
 	if (net->mode->l3 && net_fw_sync(err, sizeof(err)))
@@ -186,8 +235,12 @@ static void net_free(struct network *net)
 	free(net);
 }
 
-/* Remove every port but the gateway; with @keep their definitions stay for net_start(). */
-static void net_ports_down(struct network *net, bool keep)
+/*
+ * Remove every port but the gateway. With @keep their definitions stay for
+ * net_start(); with @remove their interfaces go too (not when the daemon
+ * stops: the next start takes them over).
+ */
+static void net_ports_down(struct network *net, bool keep, bool remove)
 {
 	unsigned int i;
 
@@ -198,7 +251,7 @@ static void net_ports_down(struct network *net, bool keep)
 			continue;
 		if (keep)
 			json_array_append(net->failed_ports, port->params);
-		net_port_remove(net, port, false);
+		net_port_remove(net, port, false, remove);
 	}
 }
 
@@ -314,7 +367,7 @@ int net_destroy(struct network *net, bool force, char *err, size_t err_size)
 		return -EBUSY;
 	}
 	net_store_unlink(net);
-	net_ports_down(net, false);
+	net_ports_down(net, false, true);
 	net_dhcp_off(net, true);
 	if (net->active)
 		net_host_down(net);
@@ -324,22 +377,27 @@ int net_destroy(struct network *net, bool force, char *err, size_t err_size)
 	return 0;
 }
 
+/*
+ * The daemon stops: let go of every network without changing what the host
+ * sees. Interfaces (taps, gateways with their addresses, bridges), the
+ * nftables table and the leases stay; the next start takes them over, so a
+ * restart or an upgrade changes nothing a user can see. Only net stop, net
+ * destroy and port del remove host objects.
+ */
 void net_shutdown(void)
 {
-	/* One table removal at the end instead of a rebuild per network. */
-	net_fw_hold(true);
 	while (networks) {
 		struct network *net = networks;
 
-		net_ports_down(net, false);
-		net_dhcp_off(net, false);	/* the leases stay */
-		if (net->active)
-			net_host_down(net);
+		net_ports_down(net, false, false);
+		net_dhcp_off(net, false);
+		if (net->gateway)
+			net_port_remove(net, net->gateway, false, false);
+		if (net->mode->release)
+			net->mode->release(net);
 		networks = net->next;
 		net_free(net);
 	}
-	net_fw_hold(false);
-	fw_remove();
 }
 
 int net_start(struct network *net, char *err, size_t err_size)
@@ -371,7 +429,7 @@ int net_stop(struct network *net, char *err, size_t err_size)
 		snprintf(err, err_size, "network '%s' is not running", net->name);
 		return -EALREADY;
 	}
-	net_ports_down(net, true);
+	net_ports_down(net, true, true);
 	net_dhcp_off(net, false);	/* the leases stay for net_start() */
 	net_host_down(net);
 	if (net_save(net))
@@ -484,12 +542,16 @@ int net_load_all(void)
 	char err[256];
 	int started = 0;
 
+	/* One nftables rebuild once every network is up, not one per network. */
+	net_fw_hold(true);
 	net_store_load_all(net_load_doc);
+	net_fw_hold(false);
 	for (struct network *net = networks; net; net = net->next)
 		started += net->active;
-	/* Replaces what a crashed run left in nftables even when no network needs rules now. */
+	/* Replaces what an earlier run left in nftables even when no network needs rules now. */
 	if (net_fw_sync(err, sizeof(err)))
 		log_err("nftables: %s", err);
+	net_reap_stale_taps();
 	return started;
 }
 

@@ -17,6 +17,13 @@
 const char *net_state_dir(void);
 const char *net_run_dir(void);
 
+/**
+ * net_instance() - this state directory's instance id (16 hex digits, kept
+ * in STATE_DIR/instance): what marks the host objects this daemon owns, so
+ * two daemons on one host never take each other's.
+ */
+const char *net_instance(void);
+
 /* network_store.c: persistence. */
 
 /** net_save() - write @net's definition atomically. Return: 0 or negative errno (logged). */
@@ -37,8 +44,18 @@ void net_store_load_all(void (*load)(const char *path, json_t *doc));
 /** net_gateway_add() - create and attach @net's gateway tap for its mode. Return: 0 or -errno, @err set. */
 int net_gateway_add(struct network *net, char *err, size_t err_size);
 
-/** net_port_remove() - detach and destroy @port, internal or not; @persist saves the definition. */
-void net_port_remove(struct network *net, struct port *port, bool persist);
+/**
+ * net_port_remove() - detach and destroy @port, internal or not
+ * @persist:	save the network's definition without it (before the host side goes)
+ * @remove:	delete what it made in the host (its tap); false when the daemon stops
+ */
+void net_port_remove(struct network *net, struct port *port, bool persist, bool remove);
+
+/** net_port_alias() - the mark on host objects of port @port_name of @net_name. */
+void net_port_alias(const char *net_name, const char *port_name, char *buf, size_t size);
+
+/** net_reap_stale_taps() - delete our marked taps no running port defines. Return: how many. */
+unsigned int net_reap_stale_taps(void);
 
 /** net_ports_restore() - add every port definition of @defs (an array); failures are kept as failed_ports. */
 void net_ports_restore(struct network *net, json_t *defs, const char *source);

@@ -38,8 +38,12 @@ static int net_port_create(struct network *net, const struct port_class *cls, co
 			   json_t *params, struct port **portp, char *err, size_t err_size)
 {
 	struct port_spec spec = { .net = net, .net_name = net->name, .name = name, .params = params };
+	char alias[128];
 	struct port *port;
 	int ret;
+
+	net_port_alias(net->name, name, alias, sizeof(alias));
+	spec.alias = alias;
 
 	if (net->nports >= NET_MAX_PORTS) {
 		snprintf(err, err_size, "network '%s' has the maximum of %d ports", net->name, NET_MAX_PORTS);
@@ -51,7 +55,7 @@ static int net_port_create(struct network *net, const struct port_class *cls, co
 	ret = dpif_port_attach(net, port, err, err_size);
 	if (ret) {
 		port->params = NULL;
-		port->cls->destroy(port);
+		port->cls->destroy(port, true);
 		return ret;
 	}
 	*portp = port;
@@ -145,17 +149,19 @@ int net_port_add(struct network *net, json_t *params, bool persist,
 	return 0;
 }
 
-void net_port_remove(struct network *net, struct port *port, bool persist)
+void net_port_remove(struct network *net, struct port *port, bool persist, bool remove)
 {
-	log_info("port %s/%s: removed", net->name, port->name);
+	if (remove)
+		log_info("port %s/%s: removed", net->name, port->name);
 	if (port == net->gateway)
 		net->gateway = NULL;
 	dpif_port_detach(net, port);
-	json_decref(port->params);
-	port->params = NULL;
-	port->cls->destroy(port);
+	/* The definition goes before the interface: a crash in between leaves a tap the next start reaps. */
 	if (persist)
 		net_save(net);
+	json_decref(port->params);
+	port->params = NULL;
+	port->cls->destroy(port, remove);
 }
 
 int net_port_del(struct network *net, struct port *port, char *err, size_t err_size)
@@ -165,7 +171,7 @@ int net_port_del(struct network *net, struct port *port, char *err, size_t err_s
 			 port->name, port->role, net->name);
 		return -EPERM;
 	}
-	net_port_remove(net, port, true);
+	net_port_remove(net, port, true, true);
 	return 0;
 }
 
@@ -187,4 +193,38 @@ void net_ports_restore(struct network *net, json_t *defs, const char *source)
 			json_array_append(net->failed_ports, pdef);
 		}
 	}
+}
+
+void net_port_alias(const char *net_name, const char *port_name, char *buf, size_t size)
+{
+	snprintf(buf, size, "vswitch:%s:%s/%s", net_instance(), net_name, port_name);
+}
+
+/* Whether the tap marked @alias belongs to a port that is still defined and running. */
+static bool alias_wanted(const char *alias, void *opaque)
+{
+	char prefix[64], net_name[NET_NAME_MAX], port_name[PORT_NAME_MAX];
+	const struct network *net;
+	const char *rest, *slash;
+
+	(void)opaque;
+	snprintf(prefix, sizeof(prefix), "vswitch:%s:", net_instance());
+	if (strncmp(alias, prefix, strlen(prefix)))
+		return true;	/* not ours to judge */
+	rest = alias + strlen(prefix);
+	slash = strchr(rest, '/');
+	if (!slash || slash - rest >= NET_NAME_MAX || strlen(slash + 1) >= PORT_NAME_MAX)
+		return false;
+	snprintf(net_name, sizeof(net_name), "%.*s", (int)(slash - rest), rest);
+	snprintf(port_name, sizeof(port_name), "%s", slash + 1);
+	net = net_find(net_name);
+	return net && net->active && net_port_by_name(net, port_name);
+}
+
+unsigned int net_reap_stale_taps(void)
+{
+	char prefix[64];
+
+	snprintf(prefix, sizeof(prefix), "vswitch:%s:", net_instance());
+	return tap_port_reap(prefix, alias_wanted, NULL);
 }

@@ -116,6 +116,11 @@ struct port_spec {
 	const char *net_name;
 	const char *name;
 	json_t *params;		/* checked for name and network; the port keeps it on success */
+	/*
+	 * The owner's mark for host objects the port creates and keeps across
+	 * restarts (a tap's ifalias): "vswitch:INSTANCE:NET/PORT".
+	 */
+	const char *alias;
 };
 
 struct port_class {
@@ -128,8 +133,13 @@ struct port_class {
 	 */
 	int (*create)(const struct port_spec *spec, struct port **portp, char *err, size_t err_size);
 
-	/* destroy() - release everything; the port is already detached from the datapath. */
-	void (*destroy)(struct port *port);
+	/*
+	 * destroy() - release everything; the port is already detached from
+	 * the datapath. With @remove the port is gone for good (port del, net
+	 * stop or destroy): delete what it made in the host. Without (the
+	 * daemon stops), leave that for the next start to take over.
+	 */
+	void (*destroy)(struct port *port, bool remove);
 
 	/*
 	 * get_mac() - the address of the port's peer, when only the port type
@@ -266,5 +276,14 @@ const char *port_state_name(const struct port *port);
 
 extern const struct port_class vhost_port_class;
 extern const struct port_class tap_port_class;
+
+/**
+ * tap_port_reap() - delete every tap interface marked with an alias that
+ * starts with @prefix, in the host namespace and in every named namespace
+ * (/run/netns), unless @keep(alias) says it is still defined.
+ * Return: how many were deleted.
+ */
+unsigned int tap_port_reap(const char *prefix, bool (*keep)(const char *alias, void *opaque),
+			   void *opaque);
 
 #endif /* VSWITCH_PORT_H */

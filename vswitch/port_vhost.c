@@ -403,7 +403,7 @@ err_free:
 	return ret;
 }
 
-static void vhost_destroy(struct port *port)
+static void vhost_destroy(struct port *port, bool remove)
 {
 	struct vhost_port *vp = vhost_port(port);
 
@@ -415,6 +415,8 @@ static void vhost_destroy(struct port *port)
 	}
 	memguard_unwatch(&vp->dev.mem);
 	vu_dev_reset(&vp->dev);
+	/* A listening socket goes either way: a restart listens afresh. */
+	(void)remove;
 	if (vp->listen_fd >= 0) {
 		loop_del(daemon_loop, vp->listen_fd);
 		close(vp->listen_fd);

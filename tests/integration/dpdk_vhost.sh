@@ -240,13 +240,13 @@ rx_before=$(tp_rx 0)
 assert_ge "$rx_before" 5 "C: testpmd RX-packets after 5 pings"
 
 kill9_vswitchd
-wait_until 5 link_gone "$NSC" "$IFC" || fail "C: $IFC still in $NSC after kill -9 of vswitchd"
+# The tap endpoint outlives the daemon, address included: nothing to set up again.
+ip -n "$NSC" -o addr show dev "$IFC" | grep -qF "$T_SUBNET.1/24" || fail "C: $IFC lost its address after kill -9"
 testpmd_alive
 start_vswitchd
 assert_eq '["c0", "t0"]' "$(netctl --json port list "$NETC" | pyjson 'sorted(p["name"] for p in d["ports"])')" "C: ports after restart"
 wait_ports_up 20 "$NETC" c0 t0
 testpmd_alive
-setup_endpoint "$NSC" "$IFC" "$T_SUBNET.1/24"
 ns_ping "$NSC" "$T_SUBNET.2" 5 || fail "C: ping to testpmd after vswitchd restart failed"
 wait_tp_rx 0 $((rx_before + 4)) 5 "C: testpmd received less than 5 new frames after the restart"
 check_switch_counters "$NETC" c0 t0

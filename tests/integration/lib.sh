@@ -167,8 +167,13 @@ t_cleanup() {
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -F -- "vswt-$T_ID-"); do
 		ip netns delete "$ns" >/dev/null 2>&1
 	done
-	for l in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -F -- "vt$T_ID"); do
+	# Interfaces outlive vswitchd (taps, gateways vsw-NET, bridges): every
+	# one carrying the token goes, and so does an nftables table named with it.
+	for l in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -F -- "$T_ID"); do
 		ip link delete "$l" >/dev/null 2>&1
+	done
+	for l in $(nft list tables 2>/dev/null | awk '{print $3}' | grep -F -- "$T_ID"); do
+		nft delete table inet "$l" >/dev/null 2>&1
 	done
 	if [ -n "$T_TMP" ] && [ -d "$T_TMP" ]; then
 		if [ -n "${KEEP_TMP:-}" ]; then
@@ -214,8 +219,11 @@ start_vswitchd() {
 			fd=${fd##*/}
 			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
 		done
+		# Rules outlive vswitchd: a table of its own per test, removed at cleanup.
+		table=()
+		[[ " $* " == *" --nft-table "* ]] || table=(--nft-table "vswt_$T_ID")
 		exec "$VSWITCHD_BIN" --foreground --state-dir "$T_STATE" --run-dir "$T_RUN" \
-			--log-level debug "$@" </dev/null >>"$T_TMP/vswitchd.log" 2>&1
+			--log-level debug "${table[@]}" "$@" </dev/null >>"$T_TMP/vswitchd.log" 2>&1
 	) &
 	VSWITCHD_PID=$!
 	track_pid "$VSWITCHD_PID"

@@ -90,10 +90,18 @@ assert_ok "net destroy" netctl net destroy "$B2NET" >/dev/null
 assert_contains "$(ip -o -4 addr show dev "$BR2")" "192.0.2.1/24" "existing bridge keeps its address"
 assert_eq "" "$(ls "/sys/class/net/$BR2/brif/")" "existing bridge left without our tap"
 
-say "clean stop deletes the bridge vswitchd created and releases the uplink"
+say "a clean stop leaves the bridge and its uplink; the next start owns them again"
 stop_vswitchd
-link_gone - "$BR" || fail "bridge $BR still there after clean stop"
-[ ! -e "/sys/class/net/$UP/master" ] || fail "uplink still enslaved after clean stop"
+[ -d "/sys/class/net/$BR" ] || fail "bridge gone after a clean stop"
+assert_eq "$BR" "$(basename "$(readlink "/sys/class/net/$UP/master")")" "uplink still in the bridge after a clean stop"
+start_vswitchd_fw
+assert_eq true "$(netctl --json net info "$BNET" | pyjson 'd["bridge_created"]')" "bridge recognised after stop and start"
+
+say "net destroy deletes the bridge vswitchd created and releases the uplink"
+assert_ok "net destroy" netctl net destroy "$BNET" --force >/dev/null
+link_gone - "$BR" || fail "bridge $BR still there after net destroy"
+[ ! -e "/sys/class/net/$UP/master" ] || fail "uplink still enslaved after net destroy"
 [ -d "/sys/class/net/$UP" ] || fail "uplink deleted"
+stop_vswitchd
 finish_checks
 say "ok"

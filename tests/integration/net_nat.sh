@@ -7,9 +7,11 @@
 # a guest from the outside (client address kept), from the host's localhost
 # and own address, and hairpin from the other guest; by IP, by port name,
 # as a range and over UDP; conflicts are refused; adding and removing
-# forwards does not disturb running traffic; removal stops them. After
-# kill -9 and a restart the forward and NAT work again and the table holds
-# every rule once; a clean stop removes the table and the gateway.
+# forwards does not disturb running traffic; removal stops them. kill -9
+# and a restart change nothing the guests see: their taps keep MACs,
+# addresses and routes, the gateway keeps its address, the table holds every
+# rule once, and forwards and NAT work without reconfiguring anything. A
+# clean stop keeps it all too (an upgrade); net destroy removes the gateway.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/_netmodes.sh"
 
@@ -130,15 +132,16 @@ wait "$LIVE_PING" || true
 cat "$T_TMP/live-ping.txt"
 assert_contains "$(cat "$T_TMP/live-ping.txt")" " 0% packet loss" "guest traffic while forwards changed"
 
-say "kill -9 and restart"
+say "kill -9 and restart: the guests' interfaces, addresses and routes stay"
+mac_a=$(ip -n "$NSA" -o link show "$(ifname a)" | grep -o 'link/ether [0-9a-f:]*')
 kill9_vswitchd
-# The table outlives the daemon; the taps do not.
 assert_ne "" "$(nft_table)" "table after kill -9"
+assert_contains "$(ip -o addr show dev "$GWIF")" "inet $GW/24" "gateway address after kill -9"
+assert_contains "$(ip -n "$NSA" -o addr show dev "$(ifname a)")" "inet $GA/24" "guest a's address after kill -9"
 start_vswitchd_fw
-setup_endpoint "$NSA" "$(ifname a)" "$GA/24"
-ip -n "$NSA" route add default via "$GW"
-setup_endpoint "$NSB" "$(ifname b)" "$GB/24"
-ip -n "$NSB" route add default via "$GW"
+assert_eq "$mac_a" "$(ip -n "$NSA" -o link show "$(ifname a)" | grep -o 'link/ether [0-9a-f:]*')" "guest a's MAC after restart"
+assert_contains "$(ip -n "$NSA" route show default)" "via $GW" "guest a's default route after restart"
+assert_contains "$(ip -n "$NSB" -o addr show dev "$(ifname b)")" "inet $GB/24" "guest b's address after restart"
 expect_peer "NAT after restart" "$T_OUT.1" "$NSA" "http://$T_OUT.2/"
 expect_peer "forward after restart" "$T_OUT.2" "$OUT_NS" "http://$T_OUT.1:8081/"
 table=$(nft_table)
@@ -148,9 +151,20 @@ assert_eq 2 "$(grep -c 'dnat ip to' <<<"$(nft list chain inet "$T_TABLE" prerout
 assert_eq 1 "$(grep -o "tcp . 8081 " <<<"$table" | wc -l)" "elements for port 8081"
 assert_eq 4 "$(netctl --json forward list "$NET" | pyjson 'len(d["forwards"])')" "forwards after restart"
 
-say "clean stop removes the table and the gateway"
+say "a clean stop and a start (an upgrade) change nothing either"
 stop_vswitchd
-assert_eq "" "$(nft_table)" "table after clean stop"
-link_gone - "$GWIF" || fail "$GWIF still there after clean stop"
+assert_ne "" "$(nft_table)" "table after clean stop"
+assert_contains "$(ip -o addr show dev "$GWIF")" "inet $GW/24" "gateway address after clean stop"
+assert_contains "$(ip -n "$NSA" -o addr show dev "$(ifname a)")" "inet $GA/24" "guest a's address after clean stop"
+start_vswitchd_fw
+expect_peer "NAT after stop and start" "$T_OUT.1" "$NSB" "http://$T_OUT.2/"
+expect_peer "forward after stop and start" "$T_OUT.2" "$OUT_NS" "http://$T_OUT.1:8081/"
+assert_eq 3 "$(grep -c ' masquerade comment' <<<"$(nft_table)")" "masquerade rules after stop and start"
+
+say "net destroy removes the gateway, the guests' taps and the rules"
+assert_ok "net destroy" netctl net destroy "$NET" --force >/dev/null
+link_gone - "$GWIF" || fail "$GWIF still there after net destroy"
+link_gone "$NSA" "$(ifname a)" || fail "guest a's tap still there after net destroy"
+assert_eq "" "$(nft_table)" "table once no network needs it"
 finish_checks
 say "ok"

@@ -95,8 +95,8 @@ assert_eq "" "$(fdb_port_of "$NET" "$MACB")" "FDB entry of the deleted port's MA
 ns_ping_fails "$NSA" "$T_SUBNET.2" || fail "ping to $T_SUBNET.2 answered after its port was deleted"
 vswitchd_alive || fail "vswitchd died"
 
-# A clean stop takes the remaining tap with it.
+# A clean stop leaves the remaining tap, with its address, for the next start.
 stop_vswitchd
-wait_until 5 link_gone "$NSA" "$IFA" || fail "$IFA still in $NSA after vswitchd stopped"
+ip -n "$NSA" link show "$IFA" >/dev/null 2>&1 || fail "$IFA gone from $NSA after a clean stop"
 finish_checks
 say "ok"

@@ -483,7 +483,7 @@ static int fake_tx(struct port *port, const struct dp_pkt *pkt)
 	return 0;
 }
 
-static void fake_destroy(struct port *port)
+static void fake_destroy(struct port *port, bool remove)
 {
 	close(port->rx_fd);
 	free(port);

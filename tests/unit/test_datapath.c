@@ -106,7 +106,7 @@ static int fake_tx(struct port *port, const struct dp_pkt *pkt)
 	return 0;
 }
 
-static void fake_destroy(struct port *port)
+static void fake_destroy(struct port *port, bool remove)
 {
 	struct fake_port *fp = (struct fake_port *)port;
 
