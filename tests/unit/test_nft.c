@@ -24,6 +24,7 @@
 #include "fileio.h"
 #include "hash.h"
 #include "nft.h"
+#include "nft_expr.h"
 
 static struct nft_net make_net(const char *name, enum nft_net_mode mode, const char *subnet,
 			       uint8_t prefix_len)
@@ -437,6 +438,36 @@ static void test_delete_table(void **state)
 	nft_batch_free(b);
 }
 
+/* Terms: a host address needs no mask; an unknown term or prefix is refused. */
+static void test_rule_terms(void **state)
+{
+	struct nft_term terms[] = {
+		{ .kind = NFT_TERM_SADDR, .saddr = { { htonl(0x0a010203) }, 32 } },
+		{ .kind = NFT_TERM_VERDICT, .verdict = NF_ACCEPT },
+	};
+	struct nft_term bad = { .kind = (enum nft_term_kind)99 };
+	struct nftnl_rule *r;
+	char text[1024];
+
+	(void)state;
+	r = nft_rule_build("vswitch", "forward", terms, 2);
+	assert_non_null(r);
+	nftnl_rule_snprintf(text, sizeof(text), r, NFTNL_OUTPUT_DEFAULT, 0);
+	assert_non_null(strstr(text, "[ payload load 4b @ network header + 12 => reg 1 ]\n"
+				     "  [ cmp eq reg 1 0x0302010a ]\n"
+				     "  [ immediate reg 0 accept ]"));
+	assert_null(strstr(text, "bitwise"));
+	nftnl_rule_free(r);
+
+	errno = 0;
+	assert_null(nft_rule_build("vswitch", "forward", &bad, 1));
+	assert_int_equal(errno, EINVAL);
+	terms[0].saddr.prefix_len = 33;
+	errno = 0;
+	assert_null(nft_rule_build("vswitch", "forward", terms, 2));
+	assert_int_equal(errno, EINVAL);
+}
+
 static void test_chain_conflicts(void **state)
 {
 	char text[512];
@@ -653,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_forward_update_cost_is_constant),
 		cmocka_unit_test(test_invalid_input_refused),
 		cmocka_unit_test(test_delete_table),
+		cmocka_unit_test(test_rule_terms),
 		cmocka_unit_test(test_chain_conflicts),
 		cmocka_unit_test(test_golden_batches),
 	};
