@@ -6,7 +6,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -28,7 +27,6 @@
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
-#include "nft.h"
 #include "nft_batch.h"
 
 #define BATCH_PAGE_SIZE		(128 * 1024)

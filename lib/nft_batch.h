@@ -3,7 +3,8 @@
  * nft_batch.h - the batch lib/nft.c fills: nftables messages between batch
  * begin and end, each with a line of text saying what it does, and the
  * nfnetlink socket that commits the batch or asks the kernel questions.
- * Private to lib/nft*.c; programs use nft.h.
+ * Programs include nft.h, which brings the first part (reading, committing
+ * and freeing a batch); the rest is for lib/nft*.c, which build batches.
  */
 #ifndef LIB_NFT_BATCH_H
 #define LIB_NFT_BATCH_H
@@ -12,8 +13,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct mnl_socket;
+#define NFT_COMMENT_MAX		128	/* including NUL; nft's own limit */
 
+struct mnl_socket;
+struct nft_batch;
+
+/**
+ * nft_batch_text() - what the batch does, one line per message, with each
+ * rule's expressions and comment in the notation of `nft --debug=netlink`.
+ * For tests and debug logs. Return: text owned by the batch.
+ */
+const char *nft_batch_text(const struct nft_batch *b);
+
+/** nft_batch_msgs() - number of messages between batch begin and end. */
+size_t nft_batch_msgs(const struct nft_batch *b);
+
+/**
+ * nft_batch_buffer() - the serialized batch (netlink messages, begin and end
+ * included) in one buffer, for tests that parse it back.
+ * Return: pointer owned by the batch; its size in @size.
+ */
+const void *nft_batch_buffer(struct nft_batch *b, size_t *size);
+
+/**
+ * nft_commit() - send the batch to the kernel and wait for every answer
+ * Return: 0, or negative errno with the kernel's reason in @err (the
+ * kernel then applied nothing of the batch).
+ */
+int nft_commit(struct nft_batch *b, char *err, size_t err_size);
+
+/** nft_batch_free() - accepts NULL. */
+void nft_batch_free(struct nft_batch *b);
+
+/* ---------------------------------------------------- for lib/nft*.c only */
+
+/* The fields are the batch builders' own. */
 struct nft_batch {
 	struct nftnl_batch *nb;
 	uint32_t seq_first;		/* first message after batch begin */
