@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # vhost_slow_peer.sh - vhost-user front-ends that send their messages a byte
 # at a time, or never read their replies, never hold up the control thread:
-# while several of them trickle, `netctl net list` answers in under 100 ms
-# every time; each slow message is still served; a message that misses its
-# 2 s deadline, and a front-end whose replies pile up unread, are cut off with
-# a clear log line; and a normal front-end then sets up a port as usual.
+# while several of them trickle, `net list` is answered in under 100 ms every
+# time, timed both as `netctl net list` and as the bare request on the control
+# socket (netctl's own start-up is not vswitchd's doing: on a machine so busy
+# that it alone nears the limit when idle, only the bare request is held to
+# it); each slow message is still served; a message that misses its 2 s
+# deadline, and a front-end whose replies pile up unread, are cut off with a
+# clear log line; and a normal front-end then sets up a port as usual.
 . "$(dirname "$0")/lib.sh"
 
 need_root
@@ -28,20 +31,75 @@ for i in $(seq 1 "$PEERS") fd cut beside noread x; do
 		--socket "$T_TMP/p$i.sock" >/dev/null
 done
 
-# measure_list COUNT LABEL - run `net list` COUNT times, 50 ms apart; print
-# "min/median/max" in ms and fail if one took LIMIT_MS or more.
+# The daemon's side of `net list`, without starting a process: connect,
+# send the request netctl sends, read the answer, COUNT times 20 ms apart;
+# prints every time in ms.
+ctl_probe() {
+	python3 - "$T_SOCK" "$1" <<'EOF'
+import socket, sys, time
+path, count = sys.argv[1], int(sys.argv[2])
+out = []
+for _ in range(count):
+    t0 = time.monotonic()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(30)
+    s.connect(path)
+    s.sendall(b'{"id":1,"method":"net.list","params":{}}\n')
+    buf = b""
+    while not buf.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    s.close()
+    out.append(int((time.monotonic() - t0) * 1000))
+    time.sleep(0.02)
+print(" ".join(str(ms) for ms in out))
+EOF
+}
+
+# summary MS... - "min/median/max".
+summary() {
+	local sorted
+	sorted=$(printf '%s\n' "$@" | sort -n)
+	echo "$(echo "$sorted" | head -1)/$(echo "$sorted" | sed -n "$(( ($# + 1) / 2 ))p")/$(echo "$sorted" | tail -1)"
+}
+
+# measure_list COUNT LABEL - run `netctl net list` COUNT times, 50 ms apart,
+# while ctl_probe times the same request from inside; fail if one took
+# LIMIT_MS or more. netctl's time includes starting a process, which on a
+# machine busy with other work can alone come near the limit: when the idle
+# figures (IDLE_MAX) are already more than half of it, netctl's times are
+# reported and only the probe's asserted.
+IDLE_MAX=0
 measure_list() {
-	local count=$1 label=$2 i t0 t1 ms all=() sorted
+	local count=$1 label=$2 i t0 t1 ms all=() probe probe_pid
+	ctl_probe $(( count * 2 )) >"$T_TMP/probe.out" &
+	probe_pid=$!
+	track_pid "$probe_pid"
 	for ((i = 0; i < count; i++)); do
 		t0=$(date +%s%N)
-		netctl net list >/dev/null || fail "$label: net list failed"
+		"$NETCTL_BIN" -s "$T_SOCK" net list >/dev/null || fail "$label: net list failed"
 		t1=$(date +%s%N)
 		ms=$(( (t1 - t0) / 1000000 ))
 		all+=("$ms")
 		sleep 0.05
 	done
-	sorted=$(printf '%s\n' "${all[@]}" | sort -n)
-	say "$label: net list took $(echo "$sorted" | head -1)/$(echo "$sorted" | sed -n "$(( (count + 1) / 2 ))p")/$(echo "$sorted" | tail -1) ms (min/median/max of $count): ${all[*]}"
+	wait "$probe_pid" || fail "$label: control socket probe failed"
+	read -r -a probe <"$T_TMP/probe.out"
+	say "$label: netctl net list took $(summary "${all[@]}") ms (min/median/max of $count): ${all[*]}"
+	say "$label: the request itself took $(summary "${probe[@]}") ms (of ${#probe[@]}): ${probe[*]}"
+	for ms in "${probe[@]}"; do
+		[ "$ms" -lt "$LIMIT_MS" ] ||
+			fail "$label: vswitchd took $ms ms to answer net list (limit $LIMIT_MS ms); all: ${probe[*]}"
+	done
+	if [ "$label" = idle ]; then
+		IDLE_MAX=$(printf '%s\n' "${all[@]}" | sort -n | tail -1)
+	fi
+	if [ $(( IDLE_MAX * 2 )) -ge "$LIMIT_MS" ]; then
+		say "$label: the machine is busy (netctl took up to $IDLE_MAX ms idle): its times are not asserted"
+		return 0
+	fi
 	for ms in "${all[@]}"; do
 		[ "$ms" -lt "$LIMIT_MS" ] || fail "$label: net list took $ms ms (limit $LIMIT_MS ms); all: ${all[*]}"
 	done
@@ -110,19 +168,19 @@ grep "/pnoread: " "$T_TMP/vswitchd.log" | grep -q "reply" ||
 	fail "the log does not say the replies were not taken: $(grep /pnoread: "$T_TMP/vswitchd.log" | tail -n 3)"
 
 say "a normal front-end still sets up its port"
-timeout 20 python3 -c '
+python3 -c '
 import sys, time
 sys.path.insert(0, sys.argv[1])
 import vu_peer
 p = vu_peer.Peer(sys.argv[2])
 p.setup()
 print("vu_peer: set up", flush=True)
-time.sleep(4)
+time.sleep(60)
 ' "$(dirname "$0")" "$T_TMP/px.sock" >"$T_TMP/setup.log" 2>&1 &
 setup_pid=$!
 track_pid "$setup_pid"
-wait_ports_up 3 "$NET" px
-wait "$setup_pid" || fail "the normal front-end failed: $(cat "$T_TMP/setup.log")"
+wait_ports_up 20 "$NET" px
+kill_pid "$setup_pid"
 
 vswitchd_alive || fail "vswitchd is gone"
 say "ok: the control thread kept answering while front-ends were slow"
