@@ -16,21 +16,20 @@
  * and adding or removing a forward is a map-element batch whose size does
  * not depend on how many are already there.
  *
- * Every chain, map and rule carries a comment, so `nft list table inet
- * vswitch` reads as an explanation of itself. Rules are built from the
- * same expressions nft itself generates (compare `nft --debug=netlink`).
+ * A network's rules are data: a table of what each mode needs, in terms of
+ * the network's gateway interface and subnet (net_rules[]), which
+ * lib/nft_expr.c turns into the expressions nft itself would generate
+ * (compare `nft --debug=netlink`). Every chain, map and rule carries a
+ * comment, so `nft list table inet vswitch` reads as an explanation of itself.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter_ipv4.h>
@@ -39,16 +38,16 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
-#include <libnftnl/batch.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
-#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 
 #include "nft.h"
+#include "nft_batch.h"
+#include "nft_expr.h"
 
 /* nft's datatype ids (src/datatype.h), for map key and data types. */
 #define NFT_TYPE_IPADDR		7
@@ -56,166 +55,12 @@
 #define NFT_TYPE_INET_SERVICE	13
 #define NFT_TYPE_BITS		6	/* concatenated types: first field in the high bits */
 
-#define BATCH_PAGE_SIZE		(128 * 1024)
-#define BATCH_MSG_MAX		(96 * 1024)	/* largest single message we build */
 /* Elements per NEWSETELEM message: the element list is one attribute, and
  * attribute lengths are 16 bits, so a message must stay under 64 KiB. */
 #define ELEMS_PER_MSG		192
-#define COMMIT_TIMEOUT_SEC	10
+#define RULE_TEXT_SIZE		4096
 
-struct nft_batch {
-	struct nftnl_batch *nb;
-	uint32_t seq_first;		/* first message after batch begin */
-	uint32_t seq;			/* next sequence number */
-	size_t msgs;
-	bool finished;			/* batch end written */
-	char *text;			/* nft_batch_text() */
-	size_t text_len, text_size;
-	size_t *line_starts;		/* offset in @text of each message's line */
-	size_t line_starts_size;
-	char *flat;			/* nft_batch_buffer() */
-	int error;			/* first error while building, as errno */
-};
-
-static void text_add(struct nft_batch *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void text_add(struct nft_batch *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		size_t room = b->text_size - b->text_len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->text ? b->text + b->text_len : NULL, b->text ? room : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (b->text && (size_t)n < room) {
-			b->text_len += (size_t)n;
-			return;
-		}
-		{
-			size_t size = (b->text_size ? b->text_size : 4096);
-			char *p;
-
-			while (size < b->text_len + (size_t)n + 1)
-				size *= 2;
-			p = realloc(b->text, size);
-			if (!p) {
-				b->error = ENOMEM;
-				return;
-			}
-			b->text = p;
-			b->text_size = size;
-		}
-	}
-}
-
-static struct nft_batch *batch_new(void)
-{
-	struct nft_batch *b = calloc(1, sizeof(*b));
-
-	if (!b)
-		return NULL;
-	b->nb = nftnl_batch_alloc(BATCH_PAGE_SIZE, BATCH_MSG_MAX);
-	if (!b->nb) {
-		free(b);
-		errno = ENOMEM;
-		return NULL;
-	}
-	/* Any start value works: each commit uses a fresh socket. */
-	b->seq = (uint32_t)time(NULL) << 4;
-	nftnl_batch_begin(nftnl_batch_buffer(b->nb), b->seq++);
-	nftnl_batch_update(b->nb);
-	b->seq_first = b->seq;
-	text_add(b, "%s", "");
-	return b;
-}
-
-void nft_batch_free(struct nft_batch *b)
-{
-	if (!b)
-		return;
-	nftnl_batch_free(b->nb);
-	free(b->text);
-	free(b->line_starts);
-	free(b->flat);
-	free(b);
-}
-
-/* Start a message of @type; the caller appends its payload, then msg_end(). */
-static struct nlmsghdr *msg_start(struct nft_batch *b, uint16_t type, uint16_t flags)
-{
-	if (b->msgs == b->line_starts_size) {
-		size_t n = b->line_starts_size ? 2 * b->line_starts_size : 64;
-		size_t *p = realloc(b->line_starts, n * sizeof(*p));
-
-		if (!p) {
-			b->error = ENOMEM;
-			return NULL;
-		}
-		b->line_starts = p;
-		b->line_starts_size = n;
-	}
-	b->line_starts[b->msgs] = b->text_len;
-	return nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->nb), type, NFPROTO_INET,
-				     flags | NLM_F_ACK, b->seq++);
-}
-
-static void msg_end(struct nft_batch *b)
-{
-	nftnl_batch_update(b->nb);
-	b->msgs++;
-}
-
-static void batch_finish(struct nft_batch *b)
-{
-	if (b->finished)
-		return;
-	nftnl_batch_end(nftnl_batch_buffer(b->nb), b->seq++);
-	nftnl_batch_update(b->nb);
-	b->finished = true;
-}
-
-const char *nft_batch_text(const struct nft_batch *b)
-{
-	return b->text ? b->text : "";
-}
-
-size_t nft_batch_msgs(const struct nft_batch *b)
-{
-	return b->msgs;
-}
-
-const void *nft_batch_buffer(struct nft_batch *b, size_t *size)
-{
-	int n, i;
-	size_t total = 0;
-	struct iovec *iov;
-
-	batch_finish(b);
-	n = nftnl_batch_iovec_len(b->nb);
-	iov = calloc((size_t)n, sizeof(*iov));
-	if (!iov)
-		return NULL;
-	nftnl_batch_iovec(b->nb, iov, (uint32_t)n);
-	for (i = 0; i < n; i++)
-		total += iov[i].iov_len;
-	free(b->flat);
-	b->flat = malloc(total ? total : 1);
-	if (b->flat) {
-		total = 0;
-		for (i = 0; i < n; i++) {
-			memcpy(b->flat + total, iov[i].iov_base, iov[i].iov_len);
-			total += iov[i].iov_len;
-		}
-	}
-	free(iov);
-	*size = total;
-	return b->flat;
-}
+#define ARRAY_LEN(a)		(sizeof(a) / sizeof((a)[0]))
 
 bool nft_table_name_valid(const char *name)
 {
@@ -238,57 +83,11 @@ bool nft_table_name_valid(const char *name)
 	return true;
 }
 
-/* A comment as nftnl userdata of @type; NULL or "" adds nothing. */
-static int set_comment(const char *comment, uint8_t type,
-		       void (*setter)(void *obj, const void *data, uint32_t len), void *obj)
-{
-	struct nftnl_udata_buf *ud;
-	char text[NFT_COMMENT_MAX];
-
-	if (!comment || !comment[0])
-		return 0;
-	snprintf(text, sizeof(text), "%s", comment);
-	ud = nftnl_udata_buf_alloc(NFT_COMMENT_MAX + 16);
-	if (!ud)
-		return -ENOMEM;
-	if (!nftnl_udata_put_strz(ud, type, text)) {
-		nftnl_udata_buf_free(ud);
-		return -ENOMEM;
-	}
-	setter(obj, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
-	nftnl_udata_buf_free(ud);
-	return 0;
-}
-
-static void table_udata(void *obj, const void *data, uint32_t len)
-{
-	nftnl_table_set_data(obj, NFTNL_TABLE_USERDATA, data, len);
-}
-
-static void chain_udata(void *obj, const void *data, uint32_t len)
-{
-	nftnl_chain_set_data(obj, NFTNL_CHAIN_USERDATA, data, len);
-}
-
-static void set_udata(void *obj, const void *data, uint32_t len)
-{
-	nftnl_set_set_data(obj, NFTNL_SET_USERDATA, data, len);
-}
-
-static void elem_udata(void *obj, const void *data, uint32_t len)
-{
-	nftnl_set_elem_set(obj, NFTNL_SET_ELEM_USERDATA, data, len);
-}
-
-static void rule_udata(void *obj, const void *data, uint32_t len)
-{
-	nftnl_rule_set_data(obj, NFTNL_RULE_USERDATA, data, len);
-}
-
-static void add_table(struct nft_batch *b, const char *table, uint16_t type, const char *comment)
+/* add table or delete table (@type), with @comment (NULL for none). */
+static void put_table(struct nft_batch *b, const char *table, uint16_t type, const char *comment)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
+	size_t mark = b->text_len;
 
 	if (!t) {
 		b->error = ENOMEM;
@@ -296,15 +95,10 @@ static void add_table(struct nft_batch *b, const char *table, uint16_t type, con
 	}
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	if (set_comment(comment, NFTNL_UDATA_TABLE_COMMENT, table_udata, t))
-		b->error = ENOMEM;
-	nlh = msg_start(b, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0);
-	if (nlh) {
-		nftnl_table_nlmsg_build_payload(nlh, t);
-		text_add(b, "%s table inet %s%s%s\n", type == NFT_MSG_NEWTABLE ? "add" : "delete",
+	nft_obj_comment(b, NFT_OBJ_TABLE, t, comment);
+	nft_batch_printf(b, "%s table inet %s%s%s\n", type == NFT_MSG_NEWTABLE ? "add" : "delete",
 			 table, comment ? " # " : "", comment ? comment : "");
-		msg_end(b);
-	}
+	nft_batch_put(b, mark, type, t);
 	nftnl_table_free(t);
 }
 
@@ -320,288 +114,124 @@ static const char *hook_name(uint32_t hooknum)
 	}
 }
 
-static void add_chain(struct nft_batch *b, const char *table, const char *name,
-		      const char *type, uint32_t hooknum, int32_t prio, const char *comment)
+/* A base chain of the table; every one accepts by default. */
+struct chain_spec {
+	const char *name;
+	const char *type;		/* "nat" or "filter" */
+	uint32_t hooknum;
+	int32_t prio;
+	const char *comment;
+};
+
+static void put_chain(struct nft_batch *b, const char *table, const struct chain_spec *spec)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh;
+	size_t mark = b->text_len;
 
 	if (!c) {
 		b->error = ENOMEM;
 		return;
 	}
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, spec->name);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hooknum);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, spec->type);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, spec->hooknum);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, spec->prio);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	if (set_comment(comment, NFTNL_UDATA_CHAIN_COMMENT, chain_udata, c))
-		b->error = ENOMEM;
-	nlh = msg_start(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
-	if (nlh) {
-		nftnl_chain_nlmsg_build_payload(nlh, c);
-		text_add(b, "add chain %s type %s hook %s priority %d policy accept # %s\n",
-			 name, type, hook_name(hooknum), prio, comment);
-		msg_end(b);
-	}
+	nft_obj_comment(b, NFT_OBJ_CHAIN, c, spec->comment);
+	nft_batch_printf(b, "add chain %s type %s hook %s priority %d policy accept # %s\n",
+			 spec->name, spec->type, hook_name(spec->hooknum), spec->prio, spec->comment);
+	nft_batch_put(b, mark, NFT_MSG_NEWCHAIN, c);
 	nftnl_chain_free(c);
 }
 
-static void add_map(struct nft_batch *b, const char *table, const char *name, uint32_t id,
-		    uint32_t key_type, uint32_t key_len, const char *key_text, const char *comment)
+/* A forwards map: key -> guest address . guest port. */
+struct map_spec {
+	const char *name;
+	uint32_t id;			/* refers to the map within the batch */
+	bool with_addr;			/* the key starts with the host address */
+	uint32_t key_type;		/* nft datatype ids, concatenated */
+	uint32_t key_size;		/* bytes, each field padded to 32 bits */
+	const char *key_text;
+	const char *comment;
+	const char *dnat_comment;	/* of the rule using it, after who it is for */
+};
+
+static void put_map(struct nft_batch *b, const char *table, const struct map_spec *spec)
 {
 	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh;
+	size_t mark = b->text_len;
 
 	if (!s) {
 		b->error = ENOMEM;
 		return;
 	}
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, spec->name);
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
-	nftnl_set_set_u32(s, NFTNL_SET_ID, id);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, spec->id);
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP);
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type);
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, key_len);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, spec->key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, spec->key_size);
 	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE,
 			  NFT_TYPE_IPADDR << NFT_TYPE_BITS | NFT_TYPE_INET_SERVICE);
 	nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 8);
-	if (set_comment(comment, NFTNL_UDATA_SET_COMMENT, set_udata, s))
-		b->error = ENOMEM;
-	nlh = msg_start(b, NFT_MSG_NEWSET, NLM_F_CREATE);
-	if (nlh) {
-		nftnl_set_nlmsg_build_payload(nlh, s);
-		text_add(b, "add map %s type %s : ipv4_addr . inet_service # %s\n",
-			 name, key_text, comment);
-		msg_end(b);
-	}
+	nft_obj_comment(b, NFT_OBJ_SET, s, spec->comment);
+	nft_batch_printf(b, "add map %s type %s : ipv4_addr . inet_service # %s\n",
+			 spec->name, spec->key_text, spec->comment);
+	nft_batch_put(b, mark, NFT_MSG_NEWSET, s);
 	nftnl_set_free(s);
 }
 
-/* ------------------------------------------------------------ expressions */
-
-static void expr_add(struct nft_batch *b, struct nftnl_rule *r, struct nftnl_expr *e)
+/* Append the rule @terms make in @chain, with @comment. */
+static void put_rule(struct nft_batch *b, const char *table, const char *chain,
+		     const struct nft_term *terms, size_t len, const char *comment)
 {
-	if (!e) {
-		b->error = ENOMEM;
-		return;
-	}
-	nftnl_rule_add_expr(r, e);
-}
-
-static void e_meta(struct nft_batch *b, struct nftnl_rule *r, uint32_t key, uint32_t dreg)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("meta");
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, dreg);
-	}
-	expr_add(b, r, e);
-}
-
-static void e_cmp(struct nft_batch *b, struct nftnl_rule *r, uint32_t op, const void *data,
-		  uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
-		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-	}
-	expr_add(b, r, e);
-}
-
-static void e_payload(struct nft_batch *b, struct nftnl_rule *r, uint32_t base,
-		      uint32_t offset, uint32_t len, uint32_t dreg)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("payload");
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, dreg);
-	}
-	expr_add(b, r, e);
-}
-
-static void e_bitwise_and(struct nft_batch *b, struct nftnl_rule *r, const void *mask, uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("bitwise");
-	static const uint8_t zero[16];
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
-		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
-		nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
-	}
-	expr_add(b, r, e);
-}
-
-static void e_immediate_verdict(struct nft_batch *b, struct nftnl_rule *r, int verdict)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
-	}
-	expr_add(b, r, e);
-}
-
-/* meta nfproto ipv4: the inet family sees IPv6 too. */
-static void m_ipv4(struct nft_batch *b, struct nftnl_rule *r)
-{
-	uint8_t proto = NFPROTO_IPV4;
-
-	e_meta(b, r, NFT_META_NFPROTO, NFT_REG_1);
-	e_cmp(b, r, NFT_CMP_EQ, &proto, sizeof(proto));
-}
-
-/* iifname/oifname (==|!=) @name: compared over IFNAMSIZ bytes, as nft does. */
-static void m_ifname(struct nft_batch *b, struct nftnl_rule *r, uint32_t key, uint32_t op,
-		     const char *name)
-{
-	char padded[IFNAMSIZ] = { 0 };
-
-	memcpy(padded, name, strnlen(name, IFNAMSIZ - 1));
-	e_meta(b, r, key, NFT_REG_1);
-	e_cmp(b, r, op, padded, sizeof(padded));
-}
-
-/* ip saddr/daddr @addr/@prefix_len (@offset 12 or 16). */
-static void m_prefix(struct nft_batch *b, struct nftnl_rule *r, uint32_t offset,
-		     struct in_addr addr, uint8_t prefix_len)
-{
-	uint32_t mask = htonl(prefix_len ? ~0u << (32 - prefix_len) : 0);
-	uint32_t value = addr.s_addr & mask;
-
-	e_payload(b, r, NFT_PAYLOAD_NETWORK_HEADER, offset, 4, NFT_REG_1);
-	if (prefix_len < 32)
-		e_bitwise_and(b, r, &mask, sizeof(mask));
-	e_cmp(b, r, NFT_CMP_EQ, &value, sizeof(value));
-}
-
-/* ct (state|status) & @bits != 0 */
-static void m_ct_bits(struct nft_batch *b, struct nftnl_rule *r, uint32_t key, uint32_t bits)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("ct");
-	uint32_t zero = 0;
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	}
-	expr_add(b, r, e);
-	e_bitwise_and(b, r, &bits, sizeof(bits));
-	e_cmp(b, r, NFT_CMP_NEQ, &zero, sizeof(zero));
-}
-
-/* fib daddr type local */
-static void m_daddr_local(struct nft_batch *b, struct nftnl_rule *r)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("fib");
-	uint32_t local = RTN_LOCAL;
-
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
-	}
-	expr_add(b, r, e);
-	e_cmp(b, r, NFT_CMP_EQ, &local, sizeof(local));
-}
-
-/*
- * dnat ip to [ip daddr .] meta l4proto . th dport map @map: the key fields
- * go into consecutive 32-bit registers, the lookup writes address and port
- * into registers 1 and 9 (the first two 32-bit words of register 1).
- */
-static void a_dnat_map(struct nft_batch *b, struct nftnl_rule *r, const char *map,
-		       uint32_t map_id, bool with_addr)
-{
-	uint32_t reg = NFT_REG_1;
-	struct nftnl_expr *e;
-
-	if (with_addr) {
-		e_payload(b, r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1);
-		reg = NFT_REG32_01;
-	}
-	e_meta(b, r, NFT_META_L4PROTO, reg);
-	e_payload(b, r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, reg == NFT_REG_1 ? NFT_REG32_01 : reg + 1);
-
-	e = nftnl_expr_alloc("lookup");
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_1);
-		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, map);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, map_id);
-	}
-	expr_add(b, r, e);
-
-	e = nftnl_expr_alloc("nat");
-	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_01);
-	}
-	expr_add(b, r, e);
-}
-
-static void a_masquerade(struct nft_batch *b, struct nftnl_rule *r)
-{
-	expr_add(b, r, nftnl_expr_alloc("masq"));
-}
-
-static struct nftnl_rule *rule_new(struct nft_batch *b, const char *table, const char *chain)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_rule *r = nft_rule_build(table, chain, terms, len);
+	size_t mark = b->text_len;
+	char *dump, *exprs;
 
 	if (!r) {
-		b->error = ENOMEM;
-		return NULL;
-	}
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-	return r;
-}
-
-/* Append @r (freed here) with @comment to the batch. */
-static void rule_commit(struct nft_batch *b, struct nftnl_rule *r, const char *comment)
-{
-	struct nlmsghdr *nlh;
-	char *dump;
-
-	if (!r)
+		b->error = errno;
 		return;
-	if (set_comment(comment, NFTNL_UDATA_RULE_COMMENT, rule_udata, r))
-		b->error = ENOMEM;
-	nlh = msg_start(b, NFT_MSG_NEWRULE, NLM_F_APPEND | NLM_F_CREATE);
-	if (nlh) {
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		dump = malloc(4096);
-		if (dump) {
-			nftnl_rule_snprintf(dump, 4096, r, NFTNL_OUTPUT_DEFAULT, 0);
-			/* nftnl starts with "family table chain handle position"; keep the expressions. */
-			text_add(b, "add rule %s # %s\n%s\n", nftnl_rule_get_str(r, NFTNL_RULE_CHAIN),
-				 comment, strchr(dump, '\n') ? strchr(dump, '\n') + 1 : dump);
-			free(dump);
-		}
-		msg_end(b);
 	}
+	nft_obj_comment(b, NFT_OBJ_RULE, r, comment);
+	dump = malloc(RULE_TEXT_SIZE);
+	if (dump) {
+		nftnl_rule_snprintf(dump, RULE_TEXT_SIZE, r, NFTNL_OUTPUT_DEFAULT, 0);
+		/* nftnl starts with "family table chain handle position"; keep the expressions. */
+		exprs = strchr(dump, '\n');
+		nft_batch_printf(b, "add rule %s # %s\n%s\n", chain, comment, exprs ? exprs + 1 : dump);
+		free(dump);
+	}
+	nft_batch_put(b, mark, NFT_MSG_NEWRULE, r);
 	nftnl_rule_free(r);
 }
 
 /* ---------------------------------------------------------------- forwards */
+
+#define MAP_ID_FORWARDS		1
+#define MAP_ID_FORWARDS_ADDR	2
+
+static const struct map_spec maps[] = {
+	{
+		.name = NFT_MAP_FORWARDS, .id = MAP_ID_FORWARDS, .with_addr = false,
+		.key_type = NFT_TYPE_INET_PROTOCOL << NFT_TYPE_BITS | NFT_TYPE_INET_SERVICE,
+		.key_size = 8,
+		.key_text = "inet_proto . inet_service",
+		.comment = "forwards on every host address: protocol . host port -> guest . port",
+		.dnat_comment = "to a forward on any host address",
+	}, {
+		.name = NFT_MAP_FORWARDS_ADDR, .id = MAP_ID_FORWARDS_ADDR, .with_addr = true,
+		.key_type = (NFT_TYPE_IPADDR << NFT_TYPE_BITS | NFT_TYPE_INET_PROTOCOL) << NFT_TYPE_BITS |
+			    NFT_TYPE_INET_SERVICE,
+		.key_size = 12,
+		.key_text = "ipv4_addr . inet_proto . inet_service",
+		.comment = "forwards bound to one host address: address . protocol . port -> guest . port",
+		.dnat_comment = "to a forward bound to one host address",
+	},
+};
 
 /* Key and data of a forward as the maps store them: 32-bit aligned fields. */
 static void forward_key(const struct nft_forward *f, bool with_addr, uint8_t key[12], uint32_t *len)
@@ -639,16 +269,47 @@ static bool forward_valid(const struct nft_forward *f)
 	       f->target.s_addr != INADDR_ANY;
 }
 
-/* One NEWSETELEM/DELSETELEM message per map per ELEMS_PER_MSG forwards. */
-static void add_forward_elems(struct nft_batch *b, const char *table,
-			      const struct nft_forward *fwds, size_t len, bool add, bool with_addr)
+/* Add @f to @s (of @map) as a key, with its data and comment if @add, and its text line. */
+static void put_forward_elem(struct nft_batch *b, struct nftnl_set *s, const struct map_spec *map,
+			     const struct nft_forward *f, bool add)
 {
-	const char *map = with_addr ? NFT_MAP_FORWARDS_ADDR : NFT_MAP_FORWARDS;
+	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+	char a[INET_ADDRSTRLEN], t[INET_ADDRSTRLEN];
+	uint8_t key[12], data[8];
+	uint32_t key_len;
+
+	if (!e) {
+		b->error = ENOMEM;
+		return;
+	}
+	forward_key(f, map->with_addr, key, &key_len);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, key_len);
+	if (add) {
+		forward_data(f, data);
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, data, sizeof(data));
+		nft_obj_comment(b, NFT_OBJ_SET_ELEM, e, f->comment);
+	}
+	nftnl_set_elem_add(s, e);
+	inet_ntop(AF_INET, &f->addr, a, sizeof(a));
+	inet_ntop(AF_INET, &f->target, t, sizeof(t));
+	nft_batch_printf(b, "%s element %s { %s%s%s . %u : %s . %u }%s%s\n",
+			 add ? "add" : "delete", map->name, map->with_addr ? a : "",
+			 map->with_addr ? " . " : "", proto_name(f->proto), f->port, t, f->target_port,
+			 add && f->comment ? " # " : "", add && f->comment ? f->comment : "");
+}
+
+/*
+ * The forwards of @fwds that belong in @map, added or deleted: one
+ * NEWSETELEM/DELSETELEM message per ELEMS_PER_MSG of them, whose text is
+ * its element lines.
+ */
+static void put_forward_elems(struct nft_batch *b, const char *table, const struct map_spec *map,
+			      const struct nft_forward *fwds, size_t len, bool add)
+{
 	size_t i = 0;
 
-	while (i < len) {
+	while (i < len && !b->error) {
 		struct nftnl_set *s = nftnl_set_alloc();
-		struct nlmsghdr *nlh;
 		size_t in_msg = 0, mark = b->text_len;
 
 		if (!s) {
@@ -656,49 +317,16 @@ static void add_forward_elems(struct nft_batch *b, const char *table,
 			return;
 		}
 		nftnl_set_set_str(s, NFTNL_SET_TABLE, table);
-		nftnl_set_set_str(s, NFTNL_SET_NAME, map);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, map->name);
 		nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
 		for (; i < len && in_msg < ELEMS_PER_MSG; i++) {
-			const struct nft_forward *f = &fwds[i];
-			struct nftnl_set_elem *e;
-			char a[INET_ADDRSTRLEN], t[INET_ADDRSTRLEN];
-			uint8_t key[12], data[8];
-			uint32_t key_len;
-
-			if ((f->addr.s_addr != INADDR_ANY) != with_addr)
+			if ((fwds[i].addr.s_addr != INADDR_ANY) != map->with_addr)
 				continue;
-			e = nftnl_set_elem_alloc();
-			if (!e) {
-				b->error = ENOMEM;
-				break;
-			}
-			forward_key(f, with_addr, key, &key_len);
-			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, key_len);
-			if (add) {
-				forward_data(f, data);
-				nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, data, sizeof(data));
-				if (set_comment(f->comment, NFTNL_UDATA_SET_ELEM_COMMENT, elem_udata, e))
-					b->error = ENOMEM;
-			}
-			nftnl_set_elem_add(s, e);
-			inet_ntop(AF_INET, &f->addr, a, sizeof(a));
-			inet_ntop(AF_INET, &f->target, t, sizeof(t));
+			put_forward_elem(b, s, map, &fwds[i], add);
 			in_msg++;
-			text_add(b, "%s element %s { %s%s%s . %u : %s . %u }%s%s\n",
-				 add ? "add" : "delete", map, with_addr ? a : "", with_addr ? " . " : "",
-				 proto_name(f->proto), f->port, t, f->target_port,
-				 add && f->comment ? " # " : "", add && f->comment ? f->comment : "");
 		}
-		if (in_msg) {
-			nlh = msg_start(b, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
-					add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-			if (nlh) {
-				/* The message's text is its element lines, written above. */
-				b->line_starts[b->msgs] = mark;
-				nftnl_set_elems_nlmsg_build_payload(nlh, s);
-				msg_end(b);
-			}
-		}
+		if (in_msg)
+			nft_batch_put(b, mark, add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM, s);
 		nftnl_set_free(s);
 	}
 }
@@ -713,6 +341,16 @@ static int check_forwards(const struct nft_forward *fwds, size_t len)
 	return 0;
 }
 
+/* Elements of both maps, the forwards map first. */
+static void put_forwards(struct nft_batch *b, const char *table, const struct nft_forward *fwds,
+			 size_t len, bool add)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(maps); i++)
+		put_forward_elems(b, table, &maps[i], fwds, len, add);
+}
+
 struct nft_batch *nft_build_forwards(const char *table, const struct nft_forward *fwds,
 				     size_t len, bool add)
 {
@@ -722,17 +360,11 @@ struct nft_batch *nft_build_forwards(const char *table, const struct nft_forward
 		errno = EINVAL;
 		return NULL;
 	}
-	b = batch_new();
+	b = nft_batch_new();
 	if (!b)
 		return NULL;
-	add_forward_elems(b, table, fwds, len, add, false);
-	add_forward_elems(b, table, fwds, len, add, true);
-	if (b->error) {
-		errno = b->error;
-		nft_batch_free(b);
-		return NULL;
-	}
-	return b;
+	put_forwards(b, table, fwds, len, add);
+	return nft_batch_done(b);
 }
 
 struct nft_batch *nft_build_delete_table(const char *table)
@@ -743,47 +375,173 @@ struct nft_batch *nft_build_delete_table(const char *table)
 		errno = EINVAL;
 		return NULL;
 	}
-	b = batch_new();
+	b = nft_batch_new();
 	if (!b)
 		return NULL;
 	/* Adding first makes the delete succeed when there is nothing to delete. */
-	add_table(b, table, NFT_MSG_NEWTABLE, NULL);
-	add_table(b, table, NFT_MSG_DELTABLE, NULL);
-	if (b->error) {
-		errno = b->error;
-		nft_batch_free(b);
-		return NULL;
-	}
-	return b;
+	put_table(b, table, NFT_MSG_NEWTABLE, NULL);
+	put_table(b, table, NFT_MSG_DELTABLE, NULL);
+	return nft_batch_done(b);
 }
 
 /* ------------------------------------------------------------ the ruleset */
 
-#define MAP_ID_FORWARDS		1
-#define MAP_ID_FORWARDS_ADDR	2
+static const struct chain_spec chains[] = {
+	{ "prerouting", "nat", NF_INET_PRE_ROUTING, NF_IP_PRI_NAT_DST,
+	  "port forwards: connections arriving for a forwarded host port go to the guest" },
+	{ "output", "nat", NF_INET_LOCAL_OUT, NF_IP_PRI_NAT_DST,
+	  "port forwards for connections from the host itself, localhost included" },
+	{ "postrouting", "nat", NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC,
+	  "source NAT: masquerade for nat networks, hairpin and localhost forwards" },
+	{ "forward", "filter", NF_INET_FORWARD, NF_IP_PRI_FILTER,
+	  "what may cross between the networks and the outside" },
+};
 
-static void dnat_rules(struct nft_batch *b, const char *table, const char *chain, const char *who)
+/*
+ * In @chain, connections to a local address (@who: "arriving", "from the
+ * host") DNATed through each map; the map of address-bound forwards first.
+ * Forwards never overlap, so the order decides nothing.
+ */
+static void put_dnat_rules(struct nft_batch *b, const char *table, const char *chain,
+			   const char *who)
 {
-	struct nftnl_rule *r;
 	char comment[NFT_COMMENT_MAX];
+	size_t i;
 
-	r = rule_new(b, table, chain);
-	if (r) {
-		m_ipv4(b, r);
-		m_daddr_local(b, r);
-		a_dnat_map(b, r, NFT_MAP_FORWARDS_ADDR, MAP_ID_FORWARDS_ADDR, true);
-	}
-	snprintf(comment, sizeof(comment), "%s to a forward bound to one host address", who);
-	rule_commit(b, r, comment);
+	for (i = ARRAY_LEN(maps); i-- > 0;) {
+		const struct nft_term terms[] = {
+			{ .kind = NFT_TERM_IPV4 },
+			{ .kind = NFT_TERM_DADDR_LOCAL },
+			{ .kind = NFT_TERM_DNAT_MAP, .dnat = { maps[i].name, maps[i].id, maps[i].with_addr } },
+		};
 
-	r = rule_new(b, table, chain);
-	if (r) {
-		m_ipv4(b, r);
-		m_daddr_local(b, r);
-		a_dnat_map(b, r, NFT_MAP_FORWARDS, MAP_ID_FORWARDS, false);
+		snprintf(comment, sizeof(comment), "%s %s", who, maps[i].dnat_comment);
+		put_rule(b, table, chain, terms, ARRAY_LEN(terms), comment);
 	}
-	snprintf(comment, sizeof(comment), "%s to a forward on any host address", who);
-	rule_commit(b, r, comment);
+}
+
+/* What a network's rule matches or does, in terms of that network. */
+enum net_term {
+	NET_END,		/* ends a rule's list */
+	NET_IPV4,		/* meta nfproto ipv4 */
+	NET_FROM_GATEWAY,	/* iifname == the gateway interface */
+	NET_TO_GATEWAY,		/* oifname == the gateway interface */
+	NET_NOT_TO_GATEWAY,	/* oifname != the gateway interface */
+	NET_FROM_SUBNET,	/* ip saddr the subnet */
+	NET_FROM_LOOPBACK,	/* ip saddr 127.0.0.0/8 */
+	NET_REPLY,		/* ct state established,related */
+	NET_DNATED,		/* ct status dnat */
+	NET_MASQUERADE,
+	NET_ACCEPT,
+	NET_DROP,
+};
+
+/*
+ * When a network's rule goes in. All networks' source NAT rules, then the
+ * forward-chain rules guarding traffic *to* each network, then those about
+ * traffic *from* one: otherwise "from nat network A: accept" would let A's
+ * guests into nat network B before B's "drop" is reached.
+ */
+enum net_stage { STAGE_SNAT, STAGE_TO_NET, STAGE_FROM_NET, STAGES };
+
+static const char *const stage_chains[STAGES] = {
+	[STAGE_SNAT] = "postrouting", [STAGE_TO_NET] = "forward", [STAGE_FROM_NET] = "forward",
+};
+
+#define MODE(m)		(1u << (m))
+#define NAT		MODE(NFT_NET_NAT)
+#define ROUTED		MODE(NFT_NET_ROUTED)
+#define ISOLATED	MODE(NFT_NET_ISOLATED)
+
+struct net_rule {
+	enum net_stage stage;
+	unsigned int modes;		/* MODE() of each mode that has it */
+	const char *comment;		/* format; %s is the network's name */
+	enum net_term terms[6];		/* up to NET_END */
+};
+
+/* Every network's rules, in order within a stage; docs/nat.md says why each is there. */
+static const struct net_rule net_rules[] = {
+	{ STAGE_SNAT, NAT, "nat network %s: guests leave with the address of the outgoing interface",
+	  { NET_IPV4, NET_FROM_SUBNET, NET_NOT_TO_GATEWAY, NET_MASQUERADE } },
+	{ STAGE_SNAT, NAT | ROUTED, "%s: hairpin, a guest reaching another guest through a forwarded port",
+	  { NET_IPV4, NET_TO_GATEWAY, NET_FROM_SUBNET, NET_DNATED, NET_MASQUERADE } },
+	{ STAGE_SNAT, NAT | ROUTED, "%s: connections from localhost to a forwarded port",
+	  { NET_IPV4, NET_TO_GATEWAY, NET_FROM_LOOPBACK, NET_MASQUERADE } },
+
+	{ STAGE_TO_NET, NAT, "nat network %s: replies to connections guests opened",
+	  { NET_TO_GATEWAY, NET_REPLY, NET_ACCEPT } },
+	{ STAGE_TO_NET, NAT, "nat network %s: connections to forwarded ports",
+	  { NET_TO_GATEWAY, NET_DNATED, NET_ACCEPT } },
+	{ STAGE_TO_NET, NAT, "nat network %s: nothing else from outside reaches guests",
+	  { NET_TO_GATEWAY, NET_DROP } },
+	{ STAGE_TO_NET, ROUTED, "routed network %s: forwarded to guests, addresses kept",
+	  { NET_TO_GATEWAY, NET_ACCEPT } },
+	{ STAGE_TO_NET, ISOLATED, "isolated network %s: nothing leaves",
+	  { NET_FROM_GATEWAY, NET_DROP } },
+	{ STAGE_TO_NET, ISOLATED, "isolated network %s: nothing enters",
+	  { NET_TO_GATEWAY, NET_DROP } },
+
+	{ STAGE_FROM_NET, NAT, "nat network %s: guests may open connections outside",
+	  { NET_FROM_GATEWAY, NET_ACCEPT } },
+	{ STAGE_FROM_NET, ROUTED, "routed network %s: forwarded from guests, addresses kept",
+	  { NET_FROM_GATEWAY, NET_ACCEPT } },
+};
+
+/* @t for network @n as a term nft_rule_build() takes. */
+static struct nft_term net_term(enum net_term t, const struct nft_net *n)
+{
+	static const struct in_addr loopback = { 0x7f };	/* 127.0.0.0, network order */
+	struct nft_term term = { .kind = NFT_TERM_IFNAME, .ifname = { .name = n->ifname } };
+
+	switch (t) {
+	case NET_FROM_GATEWAY:
+	case NET_TO_GATEWAY:
+	case NET_NOT_TO_GATEWAY:
+		term.ifname.key = t == NET_FROM_GATEWAY ? NFT_META_IIFNAME : NFT_META_OIFNAME;
+		term.ifname.op = t == NET_NOT_TO_GATEWAY ? NFT_CMP_NEQ : NFT_CMP_EQ;
+		return term;
+	case NET_FROM_SUBNET:
+	case NET_FROM_LOOPBACK:
+		return (struct nft_term){ .kind = NFT_TERM_SADDR, .saddr = {
+			t == NET_FROM_SUBNET ? n->subnet : loopback,
+			t == NET_FROM_SUBNET ? n->prefix_len : 8 } };
+	case NET_REPLY:
+		return (struct nft_term){ .kind = NFT_TERM_CT_BITS, .ct = { NFT_CT_STATE,
+			NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED) } };
+	case NET_DNATED:
+		return (struct nft_term){ .kind = NFT_TERM_CT_BITS, .ct = { NFT_CT_STATUS, IPS_DST_NAT } };
+	case NET_MASQUERADE:
+		return (struct nft_term){ .kind = NFT_TERM_MASQUERADE };
+	case NET_ACCEPT:
+	case NET_DROP:
+		return (struct nft_term){ .kind = NFT_TERM_VERDICT,
+					  .verdict = t == NET_ACCEPT ? NF_ACCEPT : NF_DROP };
+	case NET_IPV4:
+	case NET_END:
+		break;
+	}
+	return (struct nft_term){ .kind = NFT_TERM_IPV4 };
+}
+
+/* The rules of @stage for network @n. */
+static void put_net_rules(struct nft_batch *b, const char *table, const struct nft_net *n,
+			  enum net_stage stage)
+{
+	char comment[NFT_COMMENT_MAX];
+	struct nft_term terms[ARRAY_LEN(net_rules[0].terms)];
+	size_t i, len;
+
+	for (i = 0; i < ARRAY_LEN(net_rules); i++) {
+		const struct net_rule *rule = &net_rules[i];
+
+		if (rule->stage != stage || !(rule->modes & MODE(n->mode)))
+			continue;
+		for (len = 0; len < ARRAY_LEN(rule->terms) && rule->terms[len] != NET_END; len++)
+			terms[len] = net_term(rule->terms[len], n);
+		snprintf(comment, sizeof(comment), rule->comment, n->name);
+		put_rule(b, table, stage_chains[stage], terms, len, comment);
+	}
 }
 
 static int check_net(const struct nft_net *n)
@@ -794,337 +552,49 @@ static int check_net(const struct nft_net *n)
 	return 0;
 }
 
-static void net_rules_postrouting(struct nft_batch *b, const char *table, const struct nft_net *n)
+static int check_ruleset(const struct nft_ruleset *rs)
 {
-	struct in_addr loopback = { htonl(INADDR_LOOPBACK & 0xff000000) };
-	char comment[NFT_COMMENT_MAX];
-	struct nftnl_rule *r;
+	size_t i;
 
-	if (n->mode == NFT_NET_ISOLATED)
-		return;
-	if (n->mode == NFT_NET_NAT) {
-		r = rule_new(b, table, "postrouting");
-		if (r) {
-			m_ipv4(b, r);
-			m_prefix(b, r, 12, n->subnet, n->prefix_len);
-			m_ifname(b, r, NFT_META_OIFNAME, NFT_CMP_NEQ, n->ifname);
-			a_masquerade(b, r);
-		}
-		snprintf(comment, sizeof(comment),
-			 "nat network %s: guests leave with the address of the outgoing interface", n->name);
-		rule_commit(b, r, comment);
-	}
-	r = rule_new(b, table, "postrouting");
-	if (r) {
-		m_ipv4(b, r);
-		m_ifname(b, r, NFT_META_OIFNAME, NFT_CMP_EQ, n->ifname);
-		m_prefix(b, r, 12, n->subnet, n->prefix_len);
-		m_ct_bits(b, r, NFT_CT_STATUS, IPS_DST_NAT);
-		a_masquerade(b, r);
-	}
-	snprintf(comment, sizeof(comment),
-		 "%s: hairpin, a guest reaching another guest through a forwarded port", n->name);
-	rule_commit(b, r, comment);
-
-	r = rule_new(b, table, "postrouting");
-	if (r) {
-		m_ipv4(b, r);
-		m_ifname(b, r, NFT_META_OIFNAME, NFT_CMP_EQ, n->ifname);
-		m_prefix(b, r, 12, loopback, 8);
-		a_masquerade(b, r);
-	}
-	snprintf(comment, sizeof(comment), "%s: connections from localhost to a forwarded port", n->name);
-	rule_commit(b, r, comment);
-}
-
-/*
- * Forward-chain rules of @n. Rules that guard traffic *to* a network come
- * first for every network (@inbound), then those about traffic *from* one:
- * otherwise "from nat network A: accept" would let A's guests into nat
- * network B before B's "drop" is reached.
- */
-static void net_rules_forward(struct nft_batch *b, const char *table, const struct nft_net *n,
-			      bool inbound)
-{
-	char comment[NFT_COMMENT_MAX];
-	struct nftnl_rule *r;
-
-	switch (n->mode) {
-	case NFT_NET_NAT:
-		if (!inbound) {
-			r = rule_new(b, table, "forward");
-			if (r) {
-				m_ifname(b, r, NFT_META_IIFNAME, NFT_CMP_EQ, n->ifname);
-				e_immediate_verdict(b, r, NF_ACCEPT);
-			}
-			snprintf(comment, sizeof(comment),
-				 "nat network %s: guests may open connections outside", n->name);
-			rule_commit(b, r, comment);
-			break;
-		}
-		r = rule_new(b, table, "forward");
-		if (r) {
-			m_ifname(b, r, NFT_META_OIFNAME, NFT_CMP_EQ, n->ifname);
-			m_ct_bits(b, r, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
-						       NF_CT_STATE_BIT(IP_CT_RELATED));
-			e_immediate_verdict(b, r, NF_ACCEPT);
-		}
-		snprintf(comment, sizeof(comment), "nat network %s: replies to connections guests opened", n->name);
-		rule_commit(b, r, comment);
-
-		r = rule_new(b, table, "forward");
-		if (r) {
-			m_ifname(b, r, NFT_META_OIFNAME, NFT_CMP_EQ, n->ifname);
-			m_ct_bits(b, r, NFT_CT_STATUS, IPS_DST_NAT);
-			e_immediate_verdict(b, r, NF_ACCEPT);
-		}
-		snprintf(comment, sizeof(comment), "nat network %s: connections to forwarded ports", n->name);
-		rule_commit(b, r, comment);
-
-		r = rule_new(b, table, "forward");
-		if (r) {
-			m_ifname(b, r, NFT_META_OIFNAME, NFT_CMP_EQ, n->ifname);
-			e_immediate_verdict(b, r, NF_DROP);
-		}
-		snprintf(comment, sizeof(comment), "nat network %s: nothing else from outside reaches guests", n->name);
-		rule_commit(b, r, comment);
-		break;
-	case NFT_NET_ROUTED:
-		if (!inbound) {
-			r = rule_new(b, table, "forward");
-			if (r) {
-				m_ifname(b, r, NFT_META_IIFNAME, NFT_CMP_EQ, n->ifname);
-				e_immediate_verdict(b, r, NF_ACCEPT);
-			}
-			snprintf(comment, sizeof(comment),
-				 "routed network %s: forwarded from guests, addresses kept", n->name);
-			rule_commit(b, r, comment);
-			break;
-		}
-		r = rule_new(b, table, "forward");
-		if (r) {
-			m_ifname(b, r, NFT_META_OIFNAME, NFT_CMP_EQ, n->ifname);
-			e_immediate_verdict(b, r, NF_ACCEPT);
-		}
-		snprintf(comment, sizeof(comment), "routed network %s: forwarded to guests, addresses kept", n->name);
-		rule_commit(b, r, comment);
-		break;
-	case NFT_NET_ISOLATED:
-		if (!inbound)
-			break;
-		r = rule_new(b, table, "forward");
-		if (r) {
-			m_ifname(b, r, NFT_META_IIFNAME, NFT_CMP_EQ, n->ifname);
-			e_immediate_verdict(b, r, NF_DROP);
-		}
-		snprintf(comment, sizeof(comment), "isolated network %s: nothing leaves", n->name);
-		rule_commit(b, r, comment);
-		r = rule_new(b, table, "forward");
-		if (r) {
-			m_ifname(b, r, NFT_META_OIFNAME, NFT_CMP_EQ, n->ifname);
-			e_immediate_verdict(b, r, NF_DROP);
-		}
-		snprintf(comment, sizeof(comment), "isolated network %s: nothing enters", n->name);
-		rule_commit(b, r, comment);
-		break;
-	}
+	if (!rs || !nft_table_name_valid(rs->table) || (rs->nets_len && !rs->nets) ||
+	    (rs->forwards_len && !rs->forwards) || check_forwards(rs->forwards, rs->forwards_len))
+		return -EINVAL;
+	for (i = 0; i < rs->nets_len; i++)
+		if (check_net(&rs->nets[i]))
+			return -EINVAL;
+	return 0;
 }
 
 struct nft_batch *nft_build_ruleset(const struct nft_ruleset *rs)
 {
-	const char *table = rs ? rs->table : NULL;
 	struct nft_batch *b;
+	enum net_stage stage;
 	size_t i;
 
-	if (!rs || !nft_table_name_valid(table) || (rs->nets_len && !rs->nets) ||
-	    (rs->forwards_len && !rs->forwards) || check_forwards(rs->forwards, rs->forwards_len)) {
+	if (check_ruleset(rs)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	for (i = 0; i < rs->nets_len; i++) {
-		if (check_net(&rs->nets[i])) {
-			errno = EINVAL;
-			return NULL;
-		}
-	}
-	b = batch_new();
+	b = nft_batch_new();
 	if (!b)
 		return NULL;
 
-	add_table(b, table, NFT_MSG_NEWTABLE, NULL);
-	add_table(b, table, NFT_MSG_DELTABLE, NULL);
-	add_table(b, table, NFT_MSG_NEWTABLE,
+	put_table(b, rs->table, NFT_MSG_NEWTABLE, NULL);
+	put_table(b, rs->table, NFT_MSG_DELTABLE, NULL);
+	put_table(b, rs->table, NFT_MSG_NEWTABLE,
 		  "owned by vswitchd: rebuilt as a whole on every change, edits here are lost");
+	for (i = 0; i < ARRAY_LEN(chains); i++)
+		put_chain(b, rs->table, &chains[i]);
+	for (i = 0; i < ARRAY_LEN(maps); i++)
+		put_map(b, rs->table, &maps[i]);
+	put_forwards(b, rs->table, rs->forwards, rs->forwards_len, true);
 
-	add_chain(b, table, "prerouting", "nat", NF_INET_PRE_ROUTING, NF_IP_PRI_NAT_DST,
-		  "port forwards: connections arriving for a forwarded host port go to the guest");
-	add_chain(b, table, "output", "nat", NF_INET_LOCAL_OUT, NF_IP_PRI_NAT_DST,
-		  "port forwards for connections from the host itself, localhost included");
-	add_chain(b, table, "postrouting", "nat", NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC,
-		  "source NAT: masquerade for nat networks, hairpin and localhost forwards");
-	add_chain(b, table, "forward", "filter", NF_INET_FORWARD, NF_IP_PRI_FILTER,
-		  "what may cross between the networks and the outside");
-
-	add_map(b, table, NFT_MAP_FORWARDS, MAP_ID_FORWARDS,
-		NFT_TYPE_INET_PROTOCOL << NFT_TYPE_BITS | NFT_TYPE_INET_SERVICE, 8,
-		"inet_proto . inet_service",
-		"forwards on every host address: protocol . host port -> guest . port");
-	add_map(b, table, NFT_MAP_FORWARDS_ADDR, MAP_ID_FORWARDS_ADDR,
-		(NFT_TYPE_IPADDR << NFT_TYPE_BITS | NFT_TYPE_INET_PROTOCOL) << NFT_TYPE_BITS |
-			NFT_TYPE_INET_SERVICE, 12,
-		"ipv4_addr . inet_proto . inet_service",
-		"forwards bound to one host address: address . protocol . port -> guest . port");
-	add_forward_elems(b, table, rs->forwards, rs->forwards_len, true, false);
-	add_forward_elems(b, table, rs->forwards, rs->forwards_len, true, true);
-
-	dnat_rules(b, table, "prerouting", "arriving");
-	dnat_rules(b, table, "output", "from the host");
-	for (i = 0; i < rs->nets_len; i++)
-		net_rules_postrouting(b, table, &rs->nets[i]);
-	for (i = 0; i < rs->nets_len; i++)
-		net_rules_forward(b, table, &rs->nets[i], true);
-	for (i = 0; i < rs->nets_len; i++)
-		net_rules_forward(b, table, &rs->nets[i], false);
-
-	if (b->error) {
-		errno = b->error;
-		nft_batch_free(b);
-		return NULL;
-	}
-	return b;
-}
-
-/* ------------------------------------------------------------------ kernel */
-
-static struct mnl_socket *nfnl_open(void)
-{
-	struct timeval tv = { .tv_sec = COMMIT_TIMEOUT_SEC };
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	int one = 1, err;
-
-	if (!nl)
-		return NULL;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = errno;
-		mnl_socket_close(nl);
-		errno = err;
-		return NULL;
-	}
-	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	return nl;
-}
-
-static int extack_cb(const struct nlattr *attr, void *data)
-{
-	const char **msg = data;
-
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		*msg = mnl_attr_get_str(attr);
-	return MNL_CB_OK;
-}
-
-/* The text line of the batch's @index-th message, for error messages. */
-static void message_line(const struct nft_batch *b, size_t index, char *buf, size_t size)
-{
-	const char *start, *end;
-
-	buf[0] = '\0';
-	if (index >= b->msgs || !b->text)
-		return;
-	start = b->text + b->line_starts[index];
-	end = strchr(start, '\n');
-	snprintf(buf, size, "%.*s", (int)(end ? end - start : (ptrdiff_t)strlen(start)), start);
-}
-
-int nft_commit(struct nft_batch *b, char *err, size_t err_size)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	struct mnl_socket *nl;
-	struct msghdr mh = { 0 };
-	struct iovec *iov;
-	size_t answered = 0, total = 0;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	int n, i, ret = 0, bufsize;
-
-	if (!b)
-		return -EINVAL;
-	batch_finish(b);
-	nl = nfnl_open();
-	if (!nl) {
-		ret = -errno;
-		snprintf(err, err_size, "cannot open nfnetlink socket: %s", strerror(errno));
-		return ret;
-	}
-	n = nftnl_batch_iovec_len(b->nb);
-	iov = calloc((size_t)n, sizeof(*iov));
-	if (!iov) {
-		mnl_socket_close(nl);
-		return -ENOMEM;
-	}
-	nftnl_batch_iovec(b->nb, iov, (uint32_t)n);
-	for (i = 0; i < n; i++)
-		total += iov[i].iov_len;
-	/* The whole batch travels as one message; make room for it. */
-	bufsize = (int)(total + 65536);
-	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &bufsize, sizeof(bufsize)) < 0)
-		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
-	mh.msg_name = &kernel;
-	mh.msg_namelen = sizeof(kernel);
-	mh.msg_iov = iov;
-	mh.msg_iovlen = (size_t)n;
-	if (sendmsg(mnl_socket_get_fd(nl), &mh, 0) < 0) {
-		ret = -errno;
-		snprintf(err, err_size, "cannot send the nftables batch: %s", strerror(errno));
-		goto out;
-	}
-	/* Every message asked for an acknowledgement: wait for all of them. */
-	while (answered < b->msgs) {
-		ssize_t len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		const struct nlmsghdr *nlh;
-		int left;
-
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = errno == EAGAIN ? -ETIMEDOUT : -errno;
-			snprintf(err, err_size, "no answer from nftables: %s", strerror(-ret));
-			goto out;
-		}
-		left = (int)len;
-		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left);
-		     nlh = mnl_nlmsg_next(nlh, &left)) {
-			struct nlmsgerr e;
-			const char *why = NULL;
-			char line[256];
-
-			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq < b->seq_first ||
-			    nlh->nlmsg_seq >= b->seq_first + b->msgs)
-				continue;
-			if (mnl_nlmsg_get_payload_len(nlh) < sizeof(e)) {
-				ret = -EPROTO;
-				snprintf(err, err_size, "malformed answer from nftables");
-				goto out;
-			}
-			memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
-			answered++;
-			if (!e.error)
-				continue;
-			if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-				mnl_attr_parse(nlh, sizeof(e), extack_cb, &why);
-			message_line(b, nlh->nlmsg_seq - b->seq_first, line, sizeof(line));
-			ret = e.error < 0 && e.error > -4096 ? e.error : -EPROTO;
-			snprintf(err, err_size, "the kernel refused the nftables change: %s%s%s (at: %s)",
-				 strerror(-ret), why ? ": " : "", why ? why : "", line);
-			goto out;
-		}
-	}
-out:
-	free(iov);
-	mnl_socket_close(nl);
-	return ret;
+	put_dnat_rules(b, rs->table, "prerouting", "arriving");
+	put_dnat_rules(b, rs->table, "output", "from the host");
+	for (stage = 0; stage < STAGES; stage++)
+		for (i = 0; i < rs->nets_len; i++)
+			put_net_rules(b, rs->table, &rs->nets[i], stage);
+	return nft_batch_done(b);
 }
 
 /* ---------------------------------------------------------------- queries */
@@ -1184,7 +654,7 @@ static int chain_dump_cb(const struct nlmsghdr *nlh, void *data)
 static int nfnl_query(uint16_t type, uint16_t flags, const char *table, mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = nfnl_open();
+	struct mnl_socket *nl = nft_nl_open();
 	struct nlmsghdr *nlh;
 	unsigned int portid;
 	uint32_t seq = (uint32_t)time(NULL);

@@ -16,9 +16,10 @@
 #include <netinet/in.h>
 #include <net/if.h>
 
+#include "nft_batch.h"
+
 #define NFT_DEFAULT_TABLE	"vswitch"
 #define NFT_TABLE_NAME_MAX	32	/* including NUL */
-#define NFT_COMMENT_MAX		128	/* including NUL; nft's own limit */
 
 /* Names inside the table, stable so people and tests can refer to them. */
 #define NFT_MAP_FORWARDS	"forwards"	/* proto . port -> target . port */
@@ -57,8 +58,6 @@ struct nft_ruleset {
 	size_t forwards_len;
 };
 
-struct nft_batch;
-
 /**
  * nft_build_ruleset() - the whole table as one batch: create the table if
  * missing, delete it (with whatever an earlier run left), create it afresh
@@ -79,33 +78,6 @@ struct nft_batch *nft_build_forwards(const char *table, const struct nft_forward
 
 /** nft_build_delete_table() - delete @table (an absent table is fine). */
 struct nft_batch *nft_build_delete_table(const char *table);
-
-/**
- * nft_batch_text() - what the batch does, one line per message, with each
- * rule's expressions and comment in the notation of `nft --debug=netlink`.
- * For tests and debug logs. Return: text owned by the batch.
- */
-const char *nft_batch_text(const struct nft_batch *b);
-
-/** nft_batch_msgs() - number of messages between batch begin and end. */
-size_t nft_batch_msgs(const struct nft_batch *b);
-
-/**
- * nft_batch_buffer() - the serialized batch (netlink messages, begin and end
- * included) in one buffer, for tests that parse it back.
- * Return: pointer owned by the batch; its size in @size.
- */
-const void *nft_batch_buffer(struct nft_batch *b, size_t *size);
-
-/**
- * nft_commit() - send the batch to the kernel and wait for every answer
- * Return: 0, or negative errno with the kernel's reason in @err (the
- * kernel then applied nothing of the batch).
- */
-int nft_commit(struct nft_batch *b, char *err, size_t err_size);
-
-/** nft_batch_free() - accepts NULL. */
-void nft_batch_free(struct nft_batch *b);
 
 /**
  * nft_table_name_valid() - 1..31 of [A-Za-z0-9_-], starting with a letter

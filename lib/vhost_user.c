@@ -32,12 +32,10 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -194,6 +192,7 @@ void vu_dev_reset(struct vu_dev *dev)
 			close(dev->vqs[q].call_fd);
 	}
 	vu_mem_unmap(&dev->mem);
+	vu_reader_reset(&dev->rx);
 	cfg = dev->cfg;
 	sock = dev->sock;
 	vu_dev_clear(dev, sock, &cfg);
@@ -909,7 +908,7 @@ const char *vu_dev_request_name(uint32_t request)
 	return "UNKNOWN";
 }
 
-static void vu_msg_close_fds(struct vu_msg *msg)
+void vu_msg_close_fds(struct vu_msg *msg)
 {
 	int i, n = msg->nfds;
 
@@ -985,209 +984,4 @@ int vu_dev_process(struct vu_dev *dev, struct vu_msg *msg, struct vu_msg *reply)
 		return ret < 0 ? ret : 1;
 	}
 	return ret < 0 ? ret : 0;
-}
-
-/* Socket I/O --------------------------------------------------------------- */
-
-/* How long to wait for the rest of a message the peer has started to send. */
-#define VU_IO_TIMEOUT_MS	1000
-
-static int vu_wait(int sock, short events)
-{
-	struct pollfd pfd = { .fd = sock, .events = events };
-	int n;
-
-	do
-		n = poll(&pfd, 1, VU_IO_TIMEOUT_MS);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return n ? 0 : -ETIMEDOUT;
-}
-
-/* Read exactly @size bytes (the rest of a message). Return: 0 or negative errno. */
-static int vu_read_full(int sock, void *buf, size_t size)
-{
-	uint8_t *p = buf;
-
-	while (size) {
-		ssize_t n = recv(sock, p, size, 0);
-
-		if (n < 0) {
-			int ret;
-
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				return -errno;
-			ret = vu_wait(sock, POLLIN);
-			if (ret)
-				return ret == -ETIMEDOUT ? -EBADMSG : ret;
-			continue;
-		}
-		if (!n)
-			return -EBADMSG;	/* EOF inside a message */
-		p += n;
-		size -= n;
-	}
-	return 0;
-}
-
-int vu_msg_recv(int sock, struct vu_msg *msg)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * VHOST_USER_MAX_FDS)];
-		struct cmsghdr align;
-	} ctrl;
-	uint8_t hdr[VHOST_USER_HDR_SIZE];
-	struct iovec iov = { .iov_base = hdr, .iov_len = sizeof(hdr) };
-	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctrl.buf,
-		.msg_controllen = sizeof(ctrl.buf),
-	};
-	bool too_many_fds = false;
-	struct cmsghdr *cmsg;
-	ssize_t n;
-	int ret;
-
-	msg->nfds = 0;
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-
-	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
-		size_t i, count;
-
-		if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
-		    cmsg->cmsg_len < CMSG_LEN(0))
-			continue;
-		count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < count; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(fd));
-			if (msg->nfds < VHOST_USER_MAX_FDS) {
-				msg->fds[msg->nfds++] = fd;
-			} else {
-				close(fd);
-				too_many_fds = true;
-			}
-		}
-	}
-	/* The kernel drops what did not fit: we were sent too many. */
-	if (mh.msg_flags & MSG_CTRUNC)
-		too_many_fds = true;
-
-	if (n == 0) {
-		ret = -ECONNRESET;
-		goto err;
-	}
-	if ((size_t)n < sizeof(hdr)) {
-		ret = vu_read_full(sock, hdr + n, sizeof(hdr) - n);
-		if (ret)
-			goto err;
-	}
-
-	memcpy(&msg->request, hdr, 4);
-	memcpy(&msg->flags, hdr + 4, 4);
-	memcpy(&msg->size, hdr + 8, 4);
-
-	if ((msg->flags & VHOST_USER_VERSION_MASK) != VHOST_USER_VERSION) {
-		ret = -EBADMSG;
-		goto err;
-	}
-	if (msg->size > VHOST_USER_MAX_PAYLOAD) {
-		ret = -EMSGSIZE;
-		goto err;
-	}
-	if (too_many_fds) {
-		ret = -EBADMSG;
-		goto err;
-	}
-	ret = vu_read_full(sock, msg->payload, msg->size);
-	if (ret)
-		goto err;
-	return 0;
-
-err:
-	vu_msg_close_fds(msg);
-	return ret;
-}
-
-static int vu_msg_send(int sock, const struct vu_msg *msg)
-{
-	uint8_t buf[VHOST_USER_HDR_SIZE + VHOST_USER_MAX_PAYLOAD];
-	size_t size = VHOST_USER_HDR_SIZE + msg->size, done = 0;
-
-	if (msg->size > VHOST_USER_MAX_PAYLOAD)
-		return -EMSGSIZE;
-	memcpy(buf, &msg->request, 4);
-	memcpy(buf + 4, &msg->flags, 4);
-	memcpy(buf + 8, &msg->size, 4);
-	memcpy(buf + VHOST_USER_HDR_SIZE, msg->payload, msg->size);
-
-	while (done < size) {
-		ssize_t n = send(sock, buf + done, size - done, MSG_NOSIGNAL);
-
-		if (n < 0) {
-			int ret;
-
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				return -errno;
-			ret = vu_wait(sock, POLLOUT);
-			if (ret)
-				return ret;
-			continue;
-		}
-		done += n;
-	}
-	return 0;
-}
-
-int vu_dev_recv(struct vu_dev *dev, struct vu_msg *msg)
-{
-	int ret = vu_msg_recv(dev->sock, msg);
-
-	if (ret == -EAGAIN || ret == -EWOULDBLOCK)
-		return 0;	/* spurious wake-up: nothing to read yet */
-	if (ret) {
-		vu_fail(dev, ret, "receiving a message: %s",
-			ret == -EBADMSG ? "malformed or truncated" : strerror(-ret));
-		return ret;
-	}
-	return 1;
-}
-
-int vu_dev_reply(struct vu_dev *dev, const struct vu_msg *msg, const struct vu_msg *reply,
-		 int processed)
-{
-	int send_ret;
-
-	if (processed > 0 || (processed < 0 && reply->request)) {
-		send_ret = vu_msg_send(dev->sock, reply);
-		if (send_ret && processed >= 0) {
-			vu_fail(dev, send_ret, "%s: sending the reply: %s",
-				vu_dev_request_name(msg->request), strerror(-send_ret));
-			return send_ret;
-		}
-	}
-	return processed < 0 ? processed : 0;
-}
-
-int vu_dev_handle(struct vu_dev *dev)
-{
-	struct vu_msg msg, reply;
-	int ret;
-
-	ret = vu_dev_recv(dev, &msg);
-	if (ret <= 0)
-		return ret;
-	ret = vu_dev_process(dev, &msg, &reply);
-	return vu_dev_reply(dev, &msg, &reply, ret);
 }

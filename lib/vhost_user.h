@@ -3,16 +3,22 @@
  * vhost_user.h - the back-end side of the vhost-user protocol (QEMU's
  * docs/interop/vhost-user.rst) for one virtio-net device with one queue pair.
  *
- * The caller owns the socket and the event loop: when the socket is readable
- * it calls vu_dev_handle(), which reads exactly one message, validates its
- * size and file descriptors, applies it and replies. Any violation returns a
- * negative errno and the caller disconnects; the device state can then be
- * cleared with vu_dev_reset() and reused for the next connection.
+ * The caller owns the socket (non-blocking) and the event loop. When the
+ * socket is readable it calls vu_dev_recv(), which takes what has arrived of
+ * the current message and returns -EAGAIN until the message is whole; then
+ * vu_dev_process() validates and applies it, and vu_dev_reply() sends the
+ * answer, keeping what the socket would not take for vu_dev_flush() once it
+ * is writable. Nothing here waits for the peer: the caller gives a message
+ * (and a kept reply) a deadline and disconnects a peer that misses it.
+ * Any violation returns a negative errno and the caller disconnects; the
+ * device state can then be cleared with vu_dev_reset() and reused for the
+ * next connection.
  */
 #ifndef LIB_VHOST_USER_H
 #define LIB_VHOST_USER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "virtq.h"
@@ -79,6 +85,28 @@ struct vu_msg {
 	int nfds;
 };
 
+/*
+ * A message being assembled from a non-blocking socket (vu_msg_read()): its
+ * header as it comes, the fds that came with it, then its payload. Zeroed
+ * (or after vu_reader_reset()), it waits for a new message.
+ */
+struct vu_reader {
+	uint8_t hdr[VHOST_USER_HDR_SIZE];
+	uint32_t hdr_size;		/* header bytes received so far */
+	uint32_t payload_size;		/* payload bytes received so far */
+	bool fds_refused;		/* more fds came than a message may carry */
+	struct vu_msg msg;		/* header fields once whole; fds and payload as they come */
+	char err[96];			/* why vu_msg_read() last failed */
+};
+
+/* A reply the socket did not take at once (vu_dev_reply(), vu_dev_flush()). */
+struct vu_writer {
+	uint32_t request;		/* what it answers, for logs */
+	uint32_t size;			/* bytes in @buf; 0 when nothing is kept */
+	uint32_t sent;			/* bytes of @buf the socket took */
+	uint8_t buf[VHOST_USER_HDR_SIZE + VHOST_USER_MAX_PAYLOAD];
+};
+
 /* Per-device settings chosen by the switch. */
 struct vu_config {
 	uint8_t mac[6];		/* reported through GET_CONFIG */
@@ -109,6 +137,10 @@ struct vu_dev {
 	uint64_t vq_used_uva[VU_NQUEUES];
 	bool vq_addr_set[VU_NQUEUES];
 	bool vq_kick_set[VU_NQUEUES];
+
+	/* The connection's message in and reply out. Private to vhost_user_io.c. */
+	struct vu_reader rx;
+	struct vu_writer tx;
 };
 
 /** vu_supported_features() - virtio features we offer (GET_FEATURES). */
@@ -127,13 +159,27 @@ void vu_dev_init(struct vu_dev *dev, int sock, const struct vu_config *cfg);
 void vu_dev_reset(struct vu_dev *dev);
 
 /**
- * vu_msg_recv() - read one message from @sock: header, then exactly
- * header.size payload bytes, with any fds (SCM_RIGHTS) on the header.
- * Return: 0; -ECONNRESET on EOF; -EMSGSIZE if the payload is too large;
- * -EBADMSG for a bad version or truncated message; other negative errno.
- * On error no fds are left open.
+ * vu_msg_read() - take what @sock has of the message @rd is assembling,
+ * without waiting (MSG_DONTWAIT) and never beyond that message: header
+ * first, with any fds (SCM_RIGHTS) that come on its bytes, then exactly
+ * header.size payload bytes
+ * @rd:		zeroed before the first call of a connection; kept between calls
+ * @msg:	the message, once whole; its fds are then the caller's
+ *
+ * Return: 0 with the whole message in @msg (@rd is ready for the next);
+ * -EAGAIN while the message is incomplete (call again when readable);
+ * -ECONNRESET on EOF before a message; -EBADMSG on EOF inside one, a bad
+ * version or more fds than VHOST_USER_MAX_FDS; -EMSGSIZE if the payload is
+ * too large; other negative errno. On error every fd received is closed,
+ * @rd->err says why and @rd waits for a new message.
  */
-int vu_msg_recv(int sock, struct vu_msg *msg);
+int vu_msg_read(int sock, struct vu_reader *rd, struct vu_msg *msg);
+
+/** vu_reader_reset() - close the fds of a half-read message; @rd waits for a new one. */
+void vu_reader_reset(struct vu_reader *rd);
+
+/** vu_msg_close_fds() - close every fd @msg still holds. */
+void vu_msg_close_fds(struct vu_msg *msg);
 
 /**
  * vu_dev_process() - apply one message already read
@@ -151,25 +197,57 @@ int vu_msg_recv(int sock, struct vu_msg *msg);
 int vu_dev_process(struct vu_dev *dev, struct vu_msg *msg, struct vu_msg *reply);
 
 /**
- * vu_dev_handle() - vu_msg_recv(), vu_dev_process(), and send the reply
- * (including REPLY_ACK replies when NEED_REPLY was set)
- * Return: 0 or negative errno (disconnect).
- */
-int vu_dev_handle(struct vu_dev *dev);
-
-/**
- * vu_dev_recv() / vu_dev_reply() - vu_dev_handle() in the pieces a caller
- * needs when only processing must be exclusive: receiving and replying may
- * block up to the socket's timeouts and must not hold anything up.
- *
- * vu_dev_recv() reads one message. Return: 1 if read, 0 on a spurious
- * wake-up, negative errno (dev->err set) to disconnect.
- * vu_dev_reply() sends what vu_dev_process() (which returned @processed)
- * asked for. Return: 0, or negative errno to disconnect.
+ * vu_dev_recv() - vu_msg_read() on the device's socket
+ * Return: 0 with a whole message in @msg; -EAGAIN while it is incomplete;
+ * other negative errno (dev->err says what) to disconnect.
  */
 int vu_dev_recv(struct vu_dev *dev, struct vu_msg *msg);
+
+/**
+ * vu_dev_reply() - send what vu_dev_process() (which returned @processed)
+ * asked for, without waiting. What the socket does not take at once is
+ * kept in the device, to be sent by vu_dev_flush() when the socket is
+ * writable; meanwhile the caller reads no further message (the front-end
+ * waits for this reply anyway). A nack for a refused request is tried once
+ * and never kept: the connection ends either way.
+ * Return: 0 if sent or nothing to send; -EAGAIN if part of it is kept;
+ * other negative errno (@processed if it was negative) to disconnect.
+ */
 int vu_dev_reply(struct vu_dev *dev, const struct vu_msg *msg, const struct vu_msg *reply,
 		 int processed);
+
+/**
+ * vu_dev_flush() - send more of the reply vu_dev_reply() kept
+ * Return: 0 when all of it is sent; -EAGAIN while some is still kept;
+ * other negative errno (dev->err set) to disconnect.
+ */
+int vu_dev_flush(struct vu_dev *dev);
+
+/** vu_dev_reply_kept() - whether a reply waits for the socket to take it. */
+bool vu_dev_reply_kept(const struct vu_dev *dev);
+
+/**
+ * vu_dev_idle() - whether nothing is half done: no message partly received,
+ * no reply kept. A deadline guards a connection exactly while it is not idle.
+ */
+bool vu_dev_idle(const struct vu_dev *dev);
+
+/**
+ * vu_dev_progress() - what is half done, for a log line: "SET_MEM_TABLE:
+ * 20 of 52 bytes received", "the reply to GET_FEATURES: 0 of 20 bytes
+ * taken", or "nothing".
+ */
+void vu_dev_progress(const struct vu_dev *dev, char *buf, size_t size);
+
+/**
+ * vu_dev_handle() - for tests and simple callers: send more of a kept
+ * reply, or else vu_dev_recv(), vu_dev_process() and vu_dev_reply()
+ * (including REPLY_ACK replies when NEED_REPLY was set)
+ * Return: 0 if a message was handled (or a kept reply sent); -EAGAIN if a
+ * message is still incomplete or its reply kept; other negative errno to
+ * disconnect.
+ */
+int vu_dev_handle(struct vu_dev *dev);
 
 /** vu_dev_running() - true if both queues are started and enabled, so the datapath may use them. */
 bool vu_dev_running(const struct vu_dev *dev);

@@ -31,7 +31,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -46,7 +45,8 @@
 #include "vhost_user.h"
 
 #define VHOST_RECONNECT_MS	1000
-#define VHOST_SOCK_TIMEOUT_SEC	2
+/* A message, or a reply the front-end does not take, must be through in this long. */
+#define VHOST_DEADLINE_MS	2000
 /* Most receive buffers one frame may take (a 64 KiB frame in 1 KiB buffers). */
 #define VHOST_MAX_RX_BUFS	80
 
@@ -65,6 +65,7 @@ struct vhost_port {
 	int listen_fd;
 	int conn_fd;
 	int reconnect_timer;
+	int deadline_timer;	/* armed while a message or its reply is half through */
 	bool reported_connect_failure;
 	uint8_t mac[6];
 	bool has_mac;
@@ -150,6 +151,12 @@ static void vhost_reset_dev(struct port *port, void *arg)
 	atomic_store(&vp->up.broken, false);
 }
 
+static void vhost_deadline_stop(struct vhost_port *vp)
+{
+	loop_timer_del(daemon_loop, vp->deadline_timer);
+	vp->deadline_timer = -1;
+}
+
 static void vhost_disconnect(struct vhost_port *vp, const char *why)
 {
 	if (vp->conn_fd < 0)
@@ -157,6 +164,7 @@ static void vhost_disconnect(struct vhost_port *vp, const char *why)
 	log_info("port %s/%s: front-end disconnected (%s)", vp->up.net_name, vp->up.name, why);
 	snprintf(vp->up.error, sizeof(vp->up.error), "%s", why);
 	dpif_port_change(&vp->up, vhost_reset_dev, NULL);
+	vhost_deadline_stop(vp);
 	loop_del(daemon_loop, vp->conn_fd);
 	close(vp->conn_fd);
 	vp->conn_fd = -1;
@@ -180,27 +188,72 @@ static void vhost_apply_msg(struct port *port, void *arg)
 		vhost_refresh(vp);
 }
 
-static void vhost_conn_ready(struct loop *l, int fd, uint32_t events, void *opaque)
+static void vhost_deadline_expired(struct loop *l, int fd, uint32_t events, void *opaque)
 {
 	struct vhost_port *vp = opaque;
-	char why[160];
-	int ret;
+	char what[96], why[160];
 
 	(void)l;
 	(void)fd;
 	(void)events;
+	vhost_deadline_stop(vp);
+	vu_dev_progress(&vp->dev, what, sizeof(what));
+	snprintf(why, sizeof(why), "missed the %d s deadline; %s", VHOST_DEADLINE_MS / 1000, what);
+	log_warn_rl(&vp->up.ctl_rl, "port %s/%s: front-end %s", vp->up.net_name, vp->up.name, why);
+	vhost_disconnect(vp, why);
+}
+
+/*
+ * A connection is idle, or has one deadline: from a message's first byte,
+ * or from a reply the socket did not take (@restart), to its end.
+ */
+static void vhost_deadline_update(struct vhost_port *vp, bool restart)
+{
+	if (vu_dev_idle(&vp->dev) || restart)
+		vhost_deadline_stop(vp);
+	if (vu_dev_idle(&vp->dev) || vp->deadline_timer >= 0)
+		return;
+	vp->deadline_timer = loop_timer_add(daemon_loop, VHOST_DEADLINE_MS, 0,
+					    vhost_deadline_expired, vp);
+	if (vp->deadline_timer < 0)
+		log_err("port %s/%s: cannot arm the message deadline: %s", vp->up.net_name,
+			vp->up.name, strerror(-vp->deadline_timer));
+}
+
+/*
+ * The socket is readable: take what it has of the message (nothing waits
+ * for the rest) and handle the message once whole. A reply the socket does
+ * not take is kept, and the connection then waits to be writable instead.
+ */
+static void vhost_conn_ready(struct loop *l, int fd, uint32_t events, void *opaque)
+{
+	struct vhost_port *vp = opaque;
+	bool flushing = vu_dev_reply_kept(&vp->dev);
+	char why[160];
+	int ret;
+
+	(void)events;
 	vp->dev.err[0] = '\0';
-	/* Receiving may wait for a slow peer: the datapath keeps running meanwhile. */
-	ret = vu_dev_recv(&vp->dev, &vp->msg);
-	if (ret > 0) {
+	if (flushing) {
+		ret = vu_dev_flush(&vp->dev);
+		if (ret == 0)
+			loop_mod(l, fd, EPOLLIN);
+	} else {
+		ret = vu_dev_recv(&vp->dev, &vp->msg);
+	}
+	if (!flushing && ret == 0) {
 		struct vhost_msg_job job;
 
 		/* Take the port off the datapath while the message changes rings or memory. */
 		dpif_port_change(&vp->up, vhost_apply_msg, &job);
 		ret = vu_dev_reply(&vp->dev, &vp->msg, &vp->reply, job.ret);
+		if (ret == -EAGAIN)
+			loop_mod(l, fd, EPOLLOUT);
 	}
-	if (ret >= 0)
+	if (ret >= 0 || ret == -EAGAIN) {
+		vhost_deadline_update(vp, !flushing && vu_dev_reply_kept(&vp->dev));
 		return;
+	}
 	if (ret == -ECONNRESET) {
 		snprintf(why, sizeof(why), "connection closed");
 	} else {
@@ -210,18 +263,18 @@ static void vhost_conn_ready(struct loop *l, int fd, uint32_t events, void *opaq
 	vhost_disconnect(vp, why);
 }
 
-/* Take a connected socket: bound every read and write so a stalled peer cannot hang us. */
+/* Take a connected socket, non-blocking: no peer may hold up the control thread. */
 static int vhost_attach_conn(struct vhost_port *vp, int fd)
 {
-	struct timeval tv = { .tv_sec = VHOST_SOCK_TIMEOUT_SEC };
 	struct vu_config cfg = { .mtu = 1500 };
 	int flags = fcntl(fd, F_GETFL);
 	int ret;
 
-	if (flags >= 0)
-		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	if (vp->has_mac)
 		memcpy(cfg.mac, vp->mac, 6);
 	ret = loop_add(daemon_loop, fd, EPOLLIN, vhost_conn_ready, vp);
@@ -369,7 +422,7 @@ static int vhost_create(const struct port_spec *spec, struct port **portp, char 
 	port_init(&vp->up, &vhost_port_class, spec);
 	memcpy(vp->path, path, strlen(path) + 1);	/* length checked above */
 	vp->client = client && json_is_true(client);
-	vp->listen_fd = vp->conn_fd = vp->reconnect_timer = -1;
+	vp->listen_fd = vp->conn_fd = vp->reconnect_timer = vp->deadline_timer = -1;
 	if (mac) {
 		if (mac_parse(mac, vp->mac) || !mac_is_unicast(vp->mac)) {
 			snprintf(err, err_size, "invalid MAC address '%s'", mac);
@@ -413,6 +466,7 @@ static void vhost_destroy(struct port *port, bool remove)
 		loop_del(daemon_loop, vp->conn_fd);
 		close(vp->conn_fd);
 	}
+	vhost_deadline_stop(vp);
 	memguard_unwatch(&vp->dev.mem);
 	vu_dev_reset(&vp->dev);
 	/* A listening socket goes either way: a restart listens afresh. */

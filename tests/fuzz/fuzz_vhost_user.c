@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_vhost_user.c - libFuzzer target: the input is a sequence of vhost-user
- * messages, applied with vu_dev_process() directly and then again read from
- * a socketpair with vu_msg_recv(). Nothing may crash, leak a file descriptor
- * or read beyond a message.
+ * messages, applied with vu_dev_process() directly, then read from a
+ * socketpair with vu_msg_read() all at once, and again in pieces of 1 to 16
+ * bytes (the first byte's bits 1-4 say how many), each piece read as it
+ * arrives, as a slow front-end sends them; replies go out without waiting.
+ * Nothing may crash, leak a file descriptor or read beyond a message.
  *
  * Direct mode record: one control byte, then a 12-byte header (request,
  * flags, size), then min(size, what is left) payload bytes. Control bits 0-1
@@ -159,55 +161,87 @@ static void run_direct(const uint8_t *data, size_t size)
 	vu_dev_reset(&dev);
 }
 
-static void run_socket(const uint8_t *data, size_t size)
+/* Send @size bytes on @sock, @fd (if >= 0) with them. */
+static void send_piece(int sock, const uint8_t *data, size_t size, int fd)
 {
-	static struct vu_dev dev;
-	static struct vu_msg msg, reply;
-	const struct vu_config cfg = { .mac = { 2, 0, 0, 0, 0, 2 }, .mtu = 9000 };
-	int sv[2];
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctrl;
+	struct iovec iov = { (void *)data, size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		abort();
-
-	/* The first byte says whether a memfd rides on the first message. */
-	if (size && (data[0] & 1) && size > 1) {
-		union {
-			char b[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} ctrl;
-		struct iovec iov = { (void *)(data + 1), size - 1 };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-				     .msg_control = ctrl.b, .msg_controllen = sizeof(ctrl.b) };
+	if (fd >= 0) {
 		struct cmsghdr *c;
 
 		memset(&ctrl, 0, sizeof(ctrl));
+		mh.msg_control = ctrl.b;
+		mh.msg_controllen = sizeof(ctrl.b);
 		c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &memfd, sizeof(int));
-		if (sendmsg(sv[1], &mh, MSG_DONTWAIT) < 0)
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	if (sendmsg(sock, &mh, MSG_DONTWAIT) != (ssize_t)size)
+		abort();
+}
+
+/*
+ * Read, apply and answer every whole message there is.
+ * Return: 0 to go on, -1 once the connection would be closed.
+ */
+static int serve(struct vu_dev *dev, struct vu_msg *msg, struct vu_msg *reply)
+{
+	for (;;) {
+		int ret = vu_dev_recv(dev, msg);
+
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret < 0) {
+			if (!dev->err[0] || !vu_dev_idle(dev))
+				abort();	/* says why, and leaves nothing half read */
+			return -1;
+		}
+		if (msg->size > VHOST_USER_MAX_PAYLOAD || msg->nfds < 0 ||
+		    msg->nfds > VHOST_USER_MAX_FDS)
 			abort();
-	} else if (size > 1) {
-		if (send(sv[1], data + 1, size - 1, MSG_DONTWAIT) < 0)
-			abort();
+		ret = vu_dev_process(dev, msg, reply);
+		ret = vu_dev_reply(dev, msg, reply, ret);
+		if (ret < 0)
+			return -1;	/* refused, or the peer takes no replies */
+		run_datapath(dev);
+	}
+}
+
+/* The input on a socketpair, in pieces of @piece bytes (all at once if 0). */
+static void run_socket(const uint8_t *data, size_t size, size_t piece)
+{
+	static struct vu_dev dev;
+	static struct vu_msg msg, reply;
+	const struct vu_config cfg = { .mac = { 2, 0, 0, 0, 0, 2 }, .mtu = 9000 };
+	/* The first byte says whether a memfd rides on the first piece. */
+	int fd = size && (data[0] & 1) ? memfd : -1;
+	size_t off = 1;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+		abort();
+	vu_dev_init(&dev, sv[0], &cfg);
+	if (!piece)
+		piece = size;
+	while (off < size) {
+		size_t n = size - off < piece ? size - off : piece;
+
+		send_piece(sv[1], data + off, n, fd);
+		fd = -1;
+		off += n;
+		if (serve(&dev, &msg, &reply))
+			goto out;
 	}
 	shutdown(sv[1], SHUT_WR);
-
-	vu_dev_init(&dev, sv[0], &cfg);
-	for (;;) {
-		int ret = vu_msg_recv(sv[0], &msg);
-
-		if (ret)
-			break;
-		if (msg.size > VHOST_USER_MAX_PAYLOAD || msg.nfds < 0 ||
-		    msg.nfds > VHOST_USER_MAX_FDS)
-			abort();
-		ret = vu_dev_process(&dev, &msg, &reply);
-		if (ret < 0)
-			break;
-		run_datapath(&dev);
-	}
+	serve(&dev, &msg, &reply);
+out:
 	vu_dev_reset(&dev);
 	close(sv[0]);
 	close(sv[1]);
@@ -226,7 +260,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fds_before = count_fds();
 
 	run_direct(data, size);
-	run_socket(data, size);
+	run_socket(data, size, 0);
+	if (size)
+		run_socket(data, size, 1 + ((data[0] >> 1) & 15));
 
 	if (count_fds() != fds_before)
 		abort();	/* an fd leaked */

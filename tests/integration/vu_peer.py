@@ -7,9 +7,16 @@ memory, sets up a virtio-net queue pair with split rings and then either
 exchanges a frame (mode "good") or breaks the rules on purpose. For attacks it
 waits for the back-end to cut the connection and exits 0 if it did, 1 if not.
 
-Usage: vu_peer.py SOCKET MODE [--ip A.B.C.D --target A.B.C.D]
+Slow modes check the back-end never waits for one front-end: "slow" sends
+GET_FEATURES (--count times) one byte per --byte-interval seconds, after
+SET_VRING_CALL with its fd on the first byte with --with-fd, and expects each
+reply, or with --expect-cut expects to be cut off part-way; "no-read" sends
+requests without ever reading the replies and expects to be cut off.
+
+Usage: vu_peer.py SOCKET MODE [--ip A.B.C.D --target A.B.C.D] [--byte-interval S]
+                  [--with-fd] [--count N] [--expect-cut]
 MODES: good, in-order, desc-loop, desc-oob, avail-jump, rx-readable, indirect-nested,
-       shrink, bad-size, bad-fds, garbage, truncated
+       shrink, bad-size, bad-fds, garbage, truncated, slow, no-read
 """
 import argparse
 import array
@@ -280,11 +287,73 @@ def mode_truncated(p, args):
     p.send(SET_FEATURES, b"\x01\x02", size=8)
 
 
+def send_slowly(p, data, fds, interval):
+    """Send @data one byte per @interval seconds, @fds with the first byte."""
+    for i in range(len(data)):
+        anc = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))] if fds and i == 0 else []
+        p.sock.sendmsg([data[i:i + 1]], anc)
+        if i + 1 < len(data):
+            time.sleep(interval)
+
+
+def mode_slow(p, args):
+    """One message a byte at a time: the reply must come, or with --expect-cut
+    the back-end must cut us off part-way (it gives a message a deadline)."""
+    start = time.time()
+    print("vu_peer: slow: connected, sending", flush=True)
+    try:
+        if args.with_fd:
+            send_slowly(p, struct.pack("<III", SET_VRING_CALL, 1, 8) + struct.pack("<Q", 0),
+                        [p.call[0]], args.byte_interval)
+        for i in range(args.count):
+            send_slowly(p, struct.pack("<III", GET_FEATURES, 1, 0), [], args.byte_interval)
+            req, payload = p.recv()
+            if i == 0:
+                print("vu_peer: slow: first reply after %.2f s" % (time.time() - start), flush=True)
+    except (BrokenPipeError, ConnectionError) as e:
+        took = time.time() - start
+        if args.expect_cut:
+            print("vu_peer: slow: cut off after %.2f s (%s)" % (took, e.__class__.__name__))
+            return 0
+        print("vu_peer: slow: cut off after %.2f s" % took, file=sys.stderr)
+        return 1
+    took = time.time() - start
+    if args.expect_cut:
+        print("vu_peer: slow: served after %.2f s, expected to be cut off" % took, file=sys.stderr)
+        return 1
+    if req != GET_FEATURES or len(payload) != 8:
+        print("vu_peer: slow: bad reply (request %d, %d bytes)" % (req, len(payload)), file=sys.stderr)
+        return 1
+    print("vu_peer: slow: reply after %.2f s, features 0x%x" % (took, struct.unpack("<Q", payload)[0]))
+    return 0
+
+
+def mode_no_read(p, args):
+    """Ask and never read the answers: once the back-end's replies stop fitting in
+    the socket, it must give up on us instead of waiting."""
+    p.sock.setblocking(False)
+    sent = 0
+    end = time.time() + 5
+    request = struct.pack("<III", GET_FEATURES, 1, 0)
+    while time.time() < end and sent < 100000:
+        try:
+            p.sock.send(request)
+            sent += 1
+        except BlockingIOError:
+            time.sleep(0.01)   # the back-end stopped reading: its replies are stuck
+        except (BrokenPipeError, ConnectionError):
+            break
+    p.sock.setblocking(True)
+    print("vu_peer: no-read: sent %d requests; not reading for %.1f s" % (sent, args.byte_interval))
+    time.sleep(args.byte_interval)
+
+
 MODES = {
     "good": mode_good, "in-order": mode_in_order, "desc-loop": mode_desc_loop, "desc-oob": mode_desc_oob,
     "avail-jump": mode_avail_jump, "rx-readable": mode_rx_readable,
     "indirect-nested": mode_indirect_nested, "shrink": mode_shrink, "bad-size": mode_bad_size,
     "bad-fds": mode_bad_fds, "garbage": mode_garbage, "truncated": mode_truncated,
+    "slow": mode_slow, "no-read": mode_no_read,
 }
 
 
@@ -294,9 +363,14 @@ def main():
     ap.add_argument("mode", choices=sorted(MODES))
     ap.add_argument("--ip", default="10.0.0.99")
     ap.add_argument("--target", default="10.0.0.1")
+    ap.add_argument("--byte-interval", type=float, default=0.1,
+                    help="slow: seconds between bytes; no-read: seconds without reading")
+    ap.add_argument("--with-fd", action="store_true", help="slow: SET_VRING_CALL with its fd first")
+    ap.add_argument("--count", type=int, default=1, help="slow: GET_FEATURES requests, one after another")
+    ap.add_argument("--expect-cut", action="store_true", help="slow: expect to be cut off")
     args = ap.parse_args()
     p = Peer(args.socket)
-    if args.mode in ("good", "in-order"):
+    if args.mode in ("good", "in-order", "slow"):
         return MODES[args.mode](p, args)
     try:
         MODES[args.mode](p, args)

@@ -164,3 +164,12 @@ put('fuzz_vhost_user', 'seed-socket-memfd',
     b'\x01' + raw(REQ['SET_MEM_TABLE'],
                   struct.pack('<II', 1, 0) + region(0, 0x40000, UVA, 0)) +
     raw(REQ['SET_VRING_NUM'], state(0, 16)) + raw(REQ['SET_VRING_ADDR'], addr(0)))
+# Socket mode in pieces: the first byte's bits 1-4 give the piece size minus
+# one. Byte at a time with the memfd on the first byte, as a slow front-end.
+put('fuzz_vhost_user', 'seed-socket-bytewise',
+    b'\x01' + raw(REQ['SET_MEM_TABLE'],
+                  struct.pack('<II', 1, 0) + region(0, 0x40000, UVA, 0)) +
+    raw(REQ['GET_FEATURES']) + raw(REQ['SET_VRING_NUM'], state(0, 16)))
+# Pieces of 5 bytes that end mid-payload, then EOF.
+put('fuzz_vhost_user', 'seed-socket-pieces-eof',
+    bytes([4 << 1]) + raw(REQ['GET_FEATURES']) + raw(REQ['SET_FEATURES'], u64(FEATURES))[:17])
