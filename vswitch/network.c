@@ -820,7 +820,7 @@ static int net_load_file(const char *path)
 
 		log_err("%s: %s; network defined but not started", path, err);
 		if (net_define(netdef, false, false, path, &net, again, sizeof(again)) == 0)
-			snprintf(net->start_error, sizeof(net->start_error), "%s", err);
+			snprintf(net->start_error, sizeof(net->start_error), "%.*s", (int)sizeof(net->start_error) - 1, err);
 		else
 			net = NULL;
 		start = false;
