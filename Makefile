@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # vswitch - top-level build. `make` builds everything, `make check` runs the unit
 # tests (no root needed), `make test` runs every suite (tests/run), `make demo`
-# shows the switch working, `make asan` builds with ASan/UBSan into build-asan/.
+# shows the switch working, `make asan` builds with ASan/UBSan into build-asan/
+# (`make test` builds it too and runs the hostile suites against it).
 
 CC	?= cc
 BUILD	?= build
@@ -98,11 +99,16 @@ fuzz: $(FUZZ_BINS)
 check: $(UNIT_BINS)
 	@tests/run --unit-only
 
-test: all $(FUZZ_BINS)
+test: all $(FUZZ_BINS) asan
 	@tests/run
 
+# The sanitizer build, in its own tree. Two jobs unless make already runs
+# parallel (then the sub-make shares its job slots), so `make test` after a
+# plain `make` does not pay for it serially.
+ASAN_BUILD := build-asan
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -U_FORTIFY_SOURCE" \
+	$(MAKE) $(if $(findstring -j,$(MAKEFLAGS)),,-j2) BUILD=$(ASAN_BUILD) \
+		OPT="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -U_FORTIFY_SOURCE" \
 		LDFLAGS="-fsanitize=address,undefined" all
 
 deps:
@@ -115,6 +121,6 @@ bench:
 	scripts/bench/datapath
 
 clean:
-	rm -rf build build-asan
+	rm -rf build $(ASAN_BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)

@@ -516,7 +516,7 @@ static void net_load_doc(const char *path, json_t *doc)
 
 		log_err("%s: %s; network defined but not started", path, err);
 		if (net_define(netdef, false, false, path, &net, again, sizeof(again)) == 0)
-			snprintf(net->start_error, sizeof(net->start_error), "%s", err);
+			snprintf(net->start_error, sizeof(net->start_error), "%.*s", (int)sizeof(net->start_error) - 1, err);
 		else
 			net = NULL;
 	} else if (ret) {

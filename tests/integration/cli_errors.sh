@@ -177,4 +177,6 @@ assert_ok "net create by a member of the socket's group" as_root_group net creat
 assert_ok "net destroy by a member of the socket's group" as_root_group net destroy "$NET2" >/dev/null
 
 vswitchd_alive || fail "vswitchd died"
+# A clean stop after all of that (under ASan this is also where leaks are found).
+stop_vswitchd
 say "ok"

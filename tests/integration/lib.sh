@@ -164,6 +164,11 @@ t_cleanup() {
 	for pid in "${T_PIDS[@]}"; do
 		kill_pid "$pid" 2
 	done
+	# A sanitizer run (tests/run asan/*) also looks for reports in the
+	# daemon's log, which goes away with T_TMP.
+	if [ -n "${VSWT_SANITIZER_DIR:-}" ] && [ -n "$T_TMP" ] && [ -s "$T_TMP/vswitchd.log" ]; then
+		cp "$T_TMP/vswitchd.log" "$VSWT_SANITIZER_DIR/$T_NAME.vswitchd.log" 2>/dev/null
+	fi
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -F -- "vswt-$T_ID-"); do
 		ip netns delete "$ns" >/dev/null 2>&1
 	done
