@@ -492,6 +492,22 @@ static int create_network(const struct lab_ctx *ctx, const struct lab_network *n
 	return 0;
 }
 
+/*
+ * The directory holding @path, as dirname() would say, into @out. (dirname()
+ * works in place, so its result cannot be copied back over its argument.)
+ */
+static void file_dir(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, size, ".");
+	else if (slash == path)
+		snprintf(out, size, "/");
+	else
+		snprintf(out, size, "%.*s", (int)(slash - path), path);
+}
+
 /* Relative paths in the file are relative to the file's directory. */
 static void resolve_path(const char *base_dir, const char *path, char *out, size_t size)
 {
@@ -725,8 +741,7 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 	}
 	if (!realpath(file, real))
 		snprintf(real, sizeof(real), "%s", file);
-	snprintf(base_dir, sizeof(base_dir), "%s", real);
-	snprintf(base_dir, sizeof(base_dir), "%s", dirname(base_dir));
+	file_dir(real, base_dir, sizeof(base_dir));
 
 	rec = record_load(ctx, lab->name);
 	fresh = !rec;
