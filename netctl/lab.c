@@ -35,6 +35,7 @@
 #include <jansson.h>
 
 #include "ctl.h"
+#include "fileio.h"
 #include "lab.h"
 #include "lab_yaml.h"
 
@@ -131,27 +132,26 @@ static json_t *record_load(const struct lab_ctx *ctx, const char *name)
 static int record_save(const struct lab_ctx *ctx, const char *name, const char *file,
 		       const char *yaml)
 {
-	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 8];
+	char dir[PATH_MAX], path[PATH_MAX];
 	json_t *rec;
+	char *text;
 	int ret;
 
-	snprintf(dir, sizeof(dir), "%s/.labs", ctx->run_dir);
-	mkdir(ctx->run_dir, 0755);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	if (record_path(ctx, name, path, sizeof(path)))
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/.labs", ctx->run_dir) >= sizeof(dir) ||
+	    record_path(ctx, name, path, sizeof(path)))
 		return -ENAMETOOLONG;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	/* The run directory may not exist yet, nor its parents: vmm makes it too. */
+	ret = mkdir_p(dir, 0755);
+	if (ret < 0)
+		return ret;
 	rec = json_pack("{s:s, s:s, s:s}", "name", name, "file", file, "yaml", yaml);
-	if (!rec)
-		return -ENOMEM;
-	ret = json_dump_file(rec, tmp, JSON_INDENT(2));
+	text = rec ? json_dumps(rec, JSON_INDENT(2)) : NULL;
 	json_decref(rec);
-	if (ret < 0 || rename(tmp, path) < 0) {
-		unlink(tmp);
-		return -EIO;
-	}
-	return 0;
+	if (!text)
+		return -ENOMEM;
+	ret = file_write_atomic(path, text, strlen(text), 0644);
+	free(text);
+	return ret;
 }
 
 /* Parse the topology a record holds. */
@@ -753,9 +753,14 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 				  lab->name, json_string_value(json_object_get(rec, "file")) ?: "?", lab->name);
 			goto out;
 		}
-	} else if (record_save(ctx, lab->name, real, text) < 0) {
-		lab_error("cannot write the lab's record under %s/.labs: %s", ctx->run_dir, strerror(errno));
-		goto out;
+	} else {
+		int ret = record_save(ctx, lab->name, real, text);
+
+		if (ret < 0) {
+			lab_error("cannot write the lab's record under %s/.labs: %s", ctx->run_dir,
+				  strerror(-ret));
+			goto out;
+		}
 	}
 	started = calloc(lab->node_count, sizeof(*started));
 	ready = calloc(lab->node_count, sizeof(*ready));
