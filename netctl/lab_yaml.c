@@ -20,6 +20,7 @@
 #include <yaml.h>
 
 #include "args.h"
+#include "hash.h"
 #include "lab_yaml.h"
 
 struct parse {
@@ -906,16 +907,6 @@ int lab_parse_file(const char *path, struct lab *lab, char **text, char *err, si
 	return ret;
 }
 
-/* FNV-1a: short, stable names; not security. */
-static uint32_t name_hash(const char *text)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *text; text++)
-		h = (h ^ (unsigned char)*text) * 16777619u;
-	return h;
-}
-
 void lab_net_name(const char *lab, const char *name, char out[LAB_NET_NAME_MAX + 1])
 {
 	char full[2 * LAB_NAME_MAX + 2];
@@ -925,7 +916,7 @@ void lab_net_name(const char *lab, const char *name, char out[LAB_NET_NAME_MAX +
 		memcpy(out, full, strlen(full) + 1);
 		return;
 	}
-	snprintf(out, LAB_NET_NAME_MAX + 1, "%.10s-%04x", full, name_hash(full) & 0xffff);
+	snprintf(out, LAB_NET_NAME_MAX + 1, "%.10s-%04x", full, hash_fnv1a_str(full) & 0xffff);
 }
 
 int lab_find_network(const struct lab *lab, const char *name)

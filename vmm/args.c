@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
 #include "args.h"
+#include "fmt.h"
+#include "hash.h"
 
 static bool name_char(char c)
 {
@@ -243,8 +244,6 @@ void vm_port_name(const char *vm_name, int nic_id, char out[VM_PORT_NAME_MAX + 1
 {
 	char suffix[8] = "";
 	size_t room, len = strlen(vm_name);
-	uint32_t hash = 2166136261u;
-	const char *p;
 
 	if (nic_id > 0)
 		fmt(suffix, sizeof(suffix), ".%d", nic_id % 1000);
@@ -254,10 +253,6 @@ void vm_port_name(const char *vm_name, int nic_id, char out[VM_PORT_NAME_MAX + 1
 		strcpy(out + len, suffix);
 		return;
 	}
-	for (p = vm_name; *p; p++) {
-		hash ^= (uint8_t)*p;
-		hash *= 16777619u;
-	}
 	fmt(out, VM_PORT_NAME_MAX + 1, "%.*s%04x%s", (int)(room - 4), vm_name,
-		 (unsigned int)(hash & 0xffff), suffix);
+		 (unsigned int)(hash_fnv1a_str(vm_name) & 0xffff), suffix);
 }

@@ -111,6 +111,12 @@ static void test_net_names(void **state)
 	lab_net_name("datacenter", "spine1-leaf3", again);
 	assert_string_not_equal(out, again);
 	assert_true(netctl_name_valid(out));
+
+	/* Shortened names are vswitchd networks of labs that are up: they never change. */
+	lab_net_name("averylonglab", "mgmt", out);
+	assert_string_equal(out, "averylongl-bdf1");
+	lab_net_name("lab-0123456789", "backbone-network", out);
+	assert_string_equal(out, "lab-012345-3759");
 }
 
 struct bad_case {
