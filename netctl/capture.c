@@ -31,6 +31,7 @@
 #include "capture.h"
 #include "ether.h"
 #include "ctl.h"
+#include "errline.h"
 #include "help.h"
 
 #define PCAP_FILE_HDR_SIZE	24
@@ -48,22 +49,6 @@ static void capture_set_error(char *err, size_t err_size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, err_size, fmt, ap);
 	va_end(ap);
-}
-
-static void capture_error_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void capture_error_line(const char *fmt, ...)
-{
-	char message[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	for (char *c = message; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = ' ';
-	fprintf(stderr, "netctl: %s\n", message);
 }
 
 /* ------------------------------------------------------------ parsing */
@@ -724,7 +709,7 @@ static int open_output(const struct netctl_capture_args *args, int pipe_fds[2])
 	pipe_fds[0] = pipe_fds[1] = -1;
 	if (!args->output) {
 		if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
-			capture_error_line("cannot create a pipe: %s", strerror(errno));
+			errline("cannot create a pipe: %s", strerror(errno));
 			return -1;
 		}
 		return pipe_fds[1];
@@ -733,7 +718,7 @@ static int open_output(const struct netctl_capture_args *args, int pipe_fds[2])
 		return STDOUT_FILENO;
 	fd = open(args->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
-		capture_error_line("cannot open %s: %s", args->output, strerror(errno));
+		errline("cannot open %s: %s", args->output, strerror(errno));
 	return fd;
 }
 
@@ -749,16 +734,16 @@ static int finish(struct session *s, const struct netctl_capture_args *args)
 	if (!reason)
 		return NETCTL_EXIT_FAILURE;
 	if (!strcmp(reason, "write_error")) {
-		capture_error_line("capture ended: cannot write the output: %s",
+		errline("capture ended: cannot write the output: %s",
 			   json_string_value(json_object_get(s->end, "error")) ?: "error");
 		return NETCTL_EXIT_FAILURE;
 	}
 	if (!strcmp(reason, "removed")) {
-		capture_error_line("capture ended: the network or port was removed");
+		errline("capture ended: the network or port was removed");
 		return NETCTL_EXIT_FAILURE;
 	}
 	if (!strcmp(reason, "shutdown")) {
-		capture_error_line("capture ended: vswitchd is stopping");
+		errline("capture ended: vswitchd is stopping");
 		return NETCTL_EXIT_FAILURE;
 	}
 	return NETCTL_EXIT_OK;
@@ -786,14 +771,14 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 
 	s.sock = ctl_connect(socket_path);
 	if (s.sock < 0) {
-		capture_error_line("cannot connect to %s: %s", socket_path, strerror(-s.sock));
+		errline("cannot connect to %s: %s", socket_path, strerror(-s.sock));
 		goto out;
 	}
 	s.conn = ctl_conn_new(s.sock);
 	params = netctl_capture_params(args);
 	if (!s.conn || !params || sig_fd < 0) {
 		json_decref(params);
-		capture_error_line("out of memory");
+		errline("out of memory");
 		goto out;
 	}
 
@@ -807,7 +792,7 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 	json_decref(result);
 	result = NULL;
 	if (ret) {
-		capture_error_line("%s", err);
+		errline("%s", err);
 		json_decref(params);
 		goto out;
 	}
@@ -826,7 +811,7 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 	else
 		snprintf(err, sizeof(err), "cannot send to vswitchd: %s", strerror(-ret));
 	if (ret) {
-		capture_error_line("%s", err);
+		errline("%s", err);
 		goto out;
 	}
 	s.capture_id = json_integer_value(json_object_get(result, "capture"));
@@ -838,7 +823,7 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 	result = NULL;
 
 	if (take_messages(&s) < 0) {
-		capture_error_line("vswitchd sent an invalid message");
+		errline("vswitchd sent an invalid message");
 		goto out;
 	}
 	if (pipe_fds[0] >= 0) {
@@ -846,7 +831,7 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 		pipe_fds[0] = -1;
 		s.buf = malloc(READ_BUF_SIZE);
 		if (!s.buf) {
-			capture_error_line("out of memory");
+			errline("out of memory");
 			goto out;
 		}
 	}
@@ -860,7 +845,7 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 		if (poll(pfds, s.read_fd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			capture_error_line("poll: %s", strerror(errno));
+			errline("poll: %s", strerror(errno));
 			goto out;
 		}
 		if (pfds[1].revents & POLLIN) {
@@ -868,13 +853,13 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 
 			if (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (stop_sent) {
-					capture_error_line("interrupted again: not waiting for vswitchd");
+					errline("interrupted again: not waiting for vswitchd");
 					goto out;
 				}
 				stop_sent = true;
 				if (send_request(s.sock, 3, "capture.stop",
 						 json_pack("{s:I}", "capture", s.capture_id), NULL, 0)) {
-					capture_error_line("cannot send capture.stop to vswitchd");
+					errline("cannot send capture.stop to vswitchd");
 					goto out;
 				}
 			}
@@ -887,14 +872,14 @@ static int capture_run(const struct netctl_invocation *inv, const struct netctl_
 						 json_pack("{s:I}", "capture", s.capture_id), NULL, 0))
 					goto out;
 			} else if (ret < 0 && ret != -EPIPE) {
-				capture_error_line("cannot read the capture stream: %s", strerror(-ret));
+				errline("cannot read the capture stream: %s", strerror(-ret));
 				goto out;
 			}
 		}
 		if (!s.ended && (pfds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
 			ret = read_socket(&s);
 			if (ret < 0) {
-				capture_error_line("vswitchd closed the connection during the capture");
+				errline("vswitchd closed the connection during the capture");
 				goto out;
 			}
 		}
@@ -929,7 +914,7 @@ int netctl_capture_main(const struct netctl_invocation *inv)
 	int status;
 
 	if (netctl_capture_parse(inv->capture_argc, inv->capture_argv, &args, err, sizeof(err)) < 0) {
-		capture_error_line("%s", err);
+		errline("%s", err);
 		return NETCTL_EXIT_USAGE;
 	}
 	if (args.help) {
@@ -937,7 +922,7 @@ int netctl_capture_main(const struct netctl_invocation *inv)
 		return NETCTL_EXIT_OK;
 	}
 	if (args.output && !strcmp(args.output, "-") && isatty(STDOUT_FILENO)) {
-		capture_error_line("-w - writes binary pcap to standard output, which is a terminal; pipe it (e.g. into tcpdump -r -) or use -w FILE");
+		errline("-w - writes binary pcap to standard output, which is a terminal; pipe it (e.g. into tcpdump -r -) or use -w FILE");
 		netctl_capture_args_clear(&args);
 		return NETCTL_EXIT_USAGE;
 	}
@@ -945,12 +930,12 @@ int netctl_capture_main(const struct netctl_invocation *inv)
 		static char lab_net[16];
 
 		if (!netctl_capture_resolver) {
-			capture_error_line("invalid network name '%s'", args.net);
+			errline("invalid network name '%s'", args.net);
 			netctl_capture_args_clear(&args);
 			return NETCTL_EXIT_USAGE;
 		}
 		if (netctl_capture_resolver(args.net, lab_net, err, sizeof(err)) < 0) {
-			capture_error_line("%s", err);
+			errline("%s", err);
 			netctl_capture_args_clear(&args);
 			return NETCTL_EXIT_FAILURE;
 		}

@@ -24,7 +24,6 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include <jansson.h>
 
 #include "ctl.h"
+#include "errline.h"
 #include "fileio.h"
 #include "lab.h"
 #include "lab_yaml.h"
@@ -57,22 +57,6 @@ struct lab_ctx {
 	unsigned int wait_sec;
 	const char *svg;
 };
-
-static void lab_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void lab_error(const char *fmt, ...)
-{
-	char message[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	for (char *c = message; *c; c++)
-		if ((unsigned char)*c < 0x20)
-			*c = ' ';
-	fprintf(stderr, "netctl: %s\n", message);
-}
 
 static double now_sec(void)
 {
@@ -401,7 +385,7 @@ static int lab_down_lab(const struct lab_ctx *ctx, const struct lab *lab, bool q
 		int fd = ctl_connect(ctx->socket);
 
 		if (fd < 0) {
-			lab_error("cannot connect to %s: %s (is vswitchd running?); the networks stay recorded",
+			errline("cannot connect to %s: %s (is vswitchd running?); the networks stay recorded",
 				  ctx->socket, strerror(-fd));
 			return -EIO;
 		}
@@ -416,7 +400,7 @@ static int lab_down_lab(const struct lab_ctx *ctx, const struct lab *lab, bool q
 			json_decref(info);
 			if (sw_call(ctx, "net.destroy", json_pack("{s:s, s:b}", "name", net->net, "force", 1),
 				    NULL, err, sizeof(err)) < 0) {
-				lab_error("cannot remove network %s: %s", net->net, err);
+				errline("cannot remove network %s: %s", net->net, err);
 				failures++;
 				continue;
 			}
@@ -439,14 +423,14 @@ static int cmd_down(const struct lab_ctx *ctx, const char *name)
 		return NETCTL_EXIT_FAILURE;
 	}
 	if (!rec) {
-		lab_error("no lab named '%s' is up (no record under %s/.labs)", name, ctx->run_dir);
+		errline("no lab named '%s' is up (no record under %s/.labs)", name, ctx->run_dir);
 		free(lab);
 		return NETCTL_EXIT_FAILURE;
 	}
 	ret = record_lab(rec, lab, err, sizeof(err));
 	json_decref(rec);
 	if (ret < 0) {
-		lab_error("%s", err);
+		errline("%s", err);
 		free(lab);
 		return NETCTL_EXIT_FAILURE;
 	}
@@ -627,7 +611,7 @@ static int boot_nodes(const struct lab_ctx *ctx, const struct lab *lab, const ch
 		fflush(stdout);
 		boots[i].t0 = now_sec();
 		if (job_start(ctx, &boots[i].job, boots[i].args) < 0) {
-			lab_error("node %s: cannot run %s", vm->name, ctx->vmm);
+			errline("node %s: cannot run %s", vm->name, ctx->vmm);
 			boots[i].job.pid = -1;
 			failures++;
 		}
@@ -639,7 +623,7 @@ static int boot_nodes(const struct lab_ctx *ctx, const struct lab *lab, const ch
 			continue;
 		started[i] = true;
 		if (job_finish(&boots[i].job) != 0) {
-			lab_error("node %s: vmm run failed: %s", vm->name, last_line(boots[i].job.out));
+			errline("node %s: vmm run failed: %s", vm->name, last_line(boots[i].job.out));
 			failures++;
 			continue;
 		}
@@ -735,7 +719,7 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 	if (!lab)
 		return NETCTL_EXIT_FAILURE;
 	if (lab_parse_file(file, lab, &text, err, sizeof(err)) < 0) {
-		lab_error("%s", err);
+		errline("%s", err);
 		free(lab);
 		return NETCTL_EXIT_USAGE;
 	}
@@ -749,7 +733,7 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 		const char *old = json_string_value(json_object_get(rec, "yaml"));
 
 		if (!old || strcmp(old, text)) {
-			lab_error("lab '%s' is up from a different definition (%s): run 'netctl lab down %s' first",
+			errline("lab '%s' is up from a different definition (%s): run 'netctl lab down %s' first",
 				  lab->name, json_string_value(json_object_get(rec, "file")) ?: "?", lab->name);
 			goto out;
 		}
@@ -757,7 +741,7 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 		int ret = record_save(ctx, lab->name, real, text);
 
 		if (ret < 0) {
-			lab_error("cannot write the lab's record under %s/.labs: %s", ctx->run_dir,
+			errline("cannot write the lab's record under %s/.labs: %s", ctx->run_dir,
 				  strerror(-ret));
 			goto out;
 		}
@@ -771,7 +755,7 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 	printf("lab %s: up (%zu networks, %zu nodes)\n", lab->name, lab->network_count, lab->node_count);
 	for (size_t i = 0; i < lab->network_count; i++) {
 		if (create_network(ctx, &lab->networks[i], err, sizeof(err)) < 0) {
-			lab_error("network %s: %s", lab->networks[i].name, err);
+			errline("network %s: %s", lab->networks[i].name, err);
 			goto fail;
 		}
 	}
@@ -800,7 +784,7 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 	}
 
 	if (add_forwards(ctx, lab, addresses, err, sizeof(err)) < 0) {
-		lab_error("%s", err);
+		errline("%s", err);
 		goto fail;
 	}
 
@@ -820,7 +804,7 @@ static int cmd_up(const struct lab_ctx *ctx, const char *file)
 	}
 	printf("lab %s: %s in %.1f s\n", lab->name, status ? "not ready" : "up", now_sec() - t0);
 	if (status)
-		lab_error("lab %s: some nodes were not network-ready within %u s (see their serial.log under %s)",
+		errline("lab %s: some nodes were not network-ready within %u s (see their serial.log under %s)",
 			  lab->name, ctx->wait_sec, ctx->run_dir);
 	goto out;
 
@@ -829,7 +813,7 @@ fail:
 	if (fresh) {
 		char path[PATH_MAX];
 
-		lab_error("lab %s: bringing it up failed; removing what was created", lab->name);
+		errline("lab %s: bringing it up failed; removing what was created", lab->name);
 		lab_down_lab(ctx, lab, true);
 		record_path(ctx, lab->name, path, sizeof(path));
 		unlink(path);
@@ -928,13 +912,13 @@ static int load_lab(const struct lab_ctx *ctx, const char *name, struct lab *lab
 	int ret;
 
 	if (!rec) {
-		lab_error("no lab named '%s' is up (no record under %s/.labs)", name, ctx->run_dir);
+		errline("no lab named '%s' is up (no record under %s/.labs)", name, ctx->run_dir);
 		return -ENOENT;
 	}
 	ret = record_lab(rec, lab, err, sizeof(err));
 	json_decref(rec);
 	if (ret < 0)
-		lab_error("%s", err);
+		errline("%s", err);
 	return ret;
 }
 
@@ -1133,14 +1117,14 @@ static int cmd_graph(const struct lab_ctx *ctx, const char *name)
 		write_dot(mem, st);
 		fclose(mem);
 		if (pipe(pipefd) < 0 || (pid = fork()) < 0) {
-			lab_error("cannot run dot: %s", strerror(errno));
+			errline("cannot run dot: %s", strerror(errno));
 			status = NETCTL_EXIT_FAILURE;
 		} else if (pid == 0) {
 			dup2(pipefd[0], STDIN_FILENO);
 			close(pipefd[0]);
 			close(pipefd[1]);
 			execvp("dot", (char *const *)argv);
-			fprintf(stderr, "netctl: cannot run dot (graphviz): %s\n", strerror(errno));
+			errline("cannot run dot (graphviz): %s", strerror(errno));
 			_exit(127);
 		} else {
 			close(pipefd[0]);
@@ -1151,7 +1135,7 @@ static int cmd_graph(const struct lab_ctx *ctx, const char *name)
 			close(pipefd[1]);
 			waitpid(pid, &wstatus, 0);
 			if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus)) {
-				lab_error("dot -Tsvg failed (is graphviz installed?)");
+				errline("dot -Tsvg failed (is graphviz installed?)");
 				status = NETCTL_EXIT_FAILURE;
 			} else {
 				printf("wrote %s\n", ctx->svg);
@@ -1240,7 +1224,7 @@ int netctl_lab_main(const struct netctl_invocation *inv)
 			i++;
 		} else if (!strcmp(a, "--wait") && value && !strcmp(cmd, "up")) {
 			if (netctl_parse_count(value, 1, 86400, &ctx.wait_sec) < 0) {
-				lab_error("invalid value '%s' for --wait: expected seconds from 1 to 86400", value);
+				errline("invalid value '%s' for --wait: expected seconds from 1 to 86400", value);
 				return NETCTL_EXIT_USAGE;
 			}
 			i++;
@@ -1248,23 +1232,23 @@ int netctl_lab_main(const struct netctl_invocation *inv)
 			ctx.svg = value;
 			i++;
 		} else if (a[0] == '-' && a[1]) {
-			lab_error("unknown option or missing value '%s' for 'lab %s' (see 'netctl lab %s -h')", a, cmd, cmd);
+			errline("unknown option or missing value '%s' for 'lab %s' (see 'netctl lab %s -h')", a, cmd, cmd);
 			return NETCTL_EXIT_USAGE;
 		} else if (!arg) {
 			arg = a;
 		} else {
-			lab_error("unexpected argument '%s' (usage: netctl lab %s %s)", a, cmd,
+			errline("unexpected argument '%s' (usage: netctl lab %s %s)", a, cmd,
 				  strcmp(cmd, "up") ? "NAME" : "FILE");
 			return NETCTL_EXIT_USAGE;
 		}
 	}
 	if (!arg) {
-		lab_error("missing %s (usage: netctl lab %s %s)", strcmp(cmd, "up") ? "NAME" : "FILE",
+		errline("missing %s (usage: netctl lab %s %s)", strcmp(cmd, "up") ? "NAME" : "FILE",
 			  cmd, strcmp(cmd, "up") ? "NAME" : "FILE");
 		return NETCTL_EXIT_USAGE;
 	}
 	if (strlen(run_dir) >= sizeof(ctx.run_dir) - 64) {
-		lab_error("--run-dir is too long");
+		errline("--run-dir is too long");
 		return NETCTL_EXIT_USAGE;
 	}
 	snprintf(ctx.run_dir, sizeof(ctx.run_dir), "%s", run_dir);
@@ -1276,7 +1260,7 @@ int netctl_lab_main(const struct netctl_invocation *inv)
 	if (!strcmp(cmd, "up"))
 		return cmd_up(&ctx, arg);
 	if (strchr(arg, '/') || strlen(arg) > LAB_NAME_MAX) {
-		lab_error("invalid lab name '%s'", arg);
+		errline("invalid lab name '%s'", arg);
 		return NETCTL_EXIT_USAGE;
 	}
 	if (!strcmp(cmd, "down"))
