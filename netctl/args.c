@@ -11,8 +11,6 @@
 
 #include "args.h"
 
-#define NAME_CHARS	"1-15 characters from A-Z a-z 0-9 _ . -"
-
 const struct netctl_command netctl_commands[] = {
 	{
 		.id = NETCTL_NET_CREATE, .group = "net", .name = "create",
@@ -270,32 +268,6 @@ static bool word_in(const char *word, const char *const words[])
 }
 
 /**
- * netctl_name_valid() - check a network or port name
- * @name:	the name
- *
- * Names become parts of file names and interface names, so they are short
- * and plain; "." and ".." are refused because they name directories, and a
- * leading '-' because other tools would read the name as an option.
- * Return: true if valid.
- */
-bool netctl_name_valid(const char *name)
-{
-	size_t length = strlen(name);
-
-	if (length < 1 || length > NETCTL_NAME_MAX)
-		return false;
-	if (!strcmp(name, ".") || !strcmp(name, "..") || name[0] == '-')
-		return false;
-	for (size_t i = 0; i < length; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (!(isascii(c) && isalnum(c)) && c != '_' && c != '.' && c != '-')
-			return false;
-	}
-	return true;
-}
-
-/**
  * netctl_unicast_mac_valid() - check a MAC a port may use
  * @text:	the address as typed
  *
@@ -306,29 +278,6 @@ bool netctl_unicast_mac_valid(const char *text)
 	uint8_t mac[6];
 
 	return mac_parse(text, mac) == 0 && mac_is_unicast(mac);
-}
-
-/**
- * netctl_ifname_valid() - check a Linux interface name as the kernel would
- * @name:	the name
- *
- * Return: true for 1-15 bytes without '/', ':' or white space, not "." or "..".
- */
-bool netctl_ifname_valid(const char *name)
-{
-	size_t length = strlen(name);
-
-	if (length < 1 || length > NETCTL_IFNAME_MAX)
-		return false;
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	for (size_t i = 0; i < length; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '/' || c == ':' || isspace(c) || iscntrl(c))
-			return false;
-	}
-	return true;
 }
 
 /**
@@ -608,14 +557,16 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 	switch (kind) {
 	case NETCTL_ARG_NET_NAME:
 	case NETCTL_ARG_PORT_NAME:
-		if (!netctl_name_valid(text)) {
+		/* vswitchd applies the same rule (lib/names.h): refused here, nothing is sent. */
+		if (!name_object_valid(text)) {
 			bool dots = !strcmp(text, ".") || !strcmp(text, "..");
 
 			set_error(err, err_size, "invalid %s '%s': %s",
 				  kind == NETCTL_ARG_NET_NAME ? "network name" : "port name",
 				  text, dots ? "'.' and '..' are reserved"
 				  : text[0] == '-' ? "it must not start with '-'"
-				  : "expected " NAME_CHARS);
+				  : text[0] == '.' ? "it must not start with '.'"
+				  : "expected " NAME_OBJECT_RULE);
 			return NULL;
 		}
 		return json_string(text);
@@ -686,7 +637,7 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 		}
 		return json_string(text);
 	case NETCTL_ARG_IFNAME:
-		if (!netctl_ifname_valid(text)) {
+		if (!name_ifname_valid(text)) {
 			set_error(err, err_size,
 				  "invalid interface name '%s': use 1-15 characters without '/', ':' or spaces",
 				  text);
@@ -694,8 +645,7 @@ static json_t *convert_value(enum netctl_arg_kind kind, const char *what,
 		}
 		return json_string(text);
 	case NETCTL_ARG_NETNS:
-		if (!*text || (text[0] != '/' && (strchr(text, '/') ||
-		    !strcmp(text, ".") || !strcmp(text, "..")))) {
+		if (text[0] != '/' && !name_netns_valid(text)) {
 			set_error(err, err_size,
 				  "invalid network namespace '%s': expected a name from 'ip netns' or an absolute path",
 				  text);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ether.h"
+#include "names.h"
 #include <jansson.h>
 
 /* Exit statuses, also documented in `netctl --help`. */
@@ -161,9 +162,6 @@ bool netctl_is_group(const char *word);
  */
 const char *netctl_socket_path(const char *option, const char *env);
 
-/** netctl_name_valid() - 1-15 of [A-Za-z0-9_.-], not "." or "..", no leading '-' */
-bool netctl_name_valid(const char *name);
-
 
 /**
  * netctl_unicast_mac_valid() - a parsable MAC a port may use
@@ -171,9 +169,6 @@ bool netctl_name_valid(const char *name);
  */
 bool netctl_unicast_mac_valid(const char *text);
 
-
-/** netctl_ifname_valid() - what the kernel accepts as an interface name */
-bool netctl_ifname_valid(const char *name);
 
 /** netctl_ip_valid() - an IPv4 or IPv6 address */
 bool netctl_ip_valid(const char *text);

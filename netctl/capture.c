@@ -106,7 +106,7 @@ int netctl_capture_parse(int argc, char *const argv[], struct netctl_capture_arg
 		if (options_done || arg[0] != '-' || !arg[1]) {
 			if (!args->net) {
 				/* LAB/LINK names a lab's link (netctl/lab.c resolves it). */
-				if (!netctl_name_valid(arg) && !strchr(arg, '/')) {
+				if (!name_object_valid(arg) && !strchr(arg, '/')) {
 					capture_set_error(err, err_size, "invalid network name '%s'", arg);
 					goto fail;
 				}
@@ -145,7 +145,7 @@ int netctl_capture_parse(int argc, char *const argv[], struct netctl_capture_arg
 			value = argv[++i];
 		}
 		if (!strcmp(name, "--port")) {
-			if (!netctl_name_valid(value)) {
+			if (!name_object_valid(value)) {
 				capture_set_error(err, err_size, "invalid port name '%s'", value);
 				goto fail;
 			}

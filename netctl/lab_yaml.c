@@ -276,11 +276,11 @@ static int parse_network(struct parse *p, yaml_node_t *name_node, yaml_node_t *n
 			net->dhcp = flag;
 		} else if (!strcmp(key, "bridge")) {
 			ret = get_text(p, value, "bridge", net->bridge, sizeof(net->bridge));
-			if (!ret && !netctl_ifname_valid(net->bridge))
+			if (!ret && !name_ifname_valid(net->bridge))
 				ret = lab_fail(p, value, "invalid bridge name '%s'", net->bridge);
 		} else if (!strcmp(key, "uplink")) {
 			ret = get_text(p, value, "uplink", net->uplink, sizeof(net->uplink));
-			if (!ret && !netctl_ifname_valid(net->uplink))
+			if (!ret && !name_ifname_valid(net->uplink))
 				ret = lab_fail(p, value, "invalid uplink name '%s'", net->uplink);
 		} else if (!strcmp(key, "forwards")) {
 			ret = expect_sequence(p, value, "forwards");
@@ -344,7 +344,7 @@ static int parse_nic(struct parse *p, yaml_node_t *node, struct lab_node *vm)
 			return ret;
 		if (!strcmp(key, "name")) {
 			ret = get_text(p, value, "NIC name", nic->name, sizeof(nic->name));
-			if (!ret && !netctl_ifname_valid(nic->name))
+			if (!ret && !name_ifname_valid(nic->name))
 				ret = lab_fail(p, value, "invalid NIC name '%s'", nic->name);
 		} else if (!strcmp(key, "network")) {
 			ret = get_name(p, value, "network name", nic->network);

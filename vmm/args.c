@@ -11,6 +11,7 @@
 #include "args.h"
 #include "fmt.h"
 #include "hash.h"
+#include "names.h"
 
 static bool name_char(char c)
 {
@@ -38,19 +39,9 @@ int vm_name_check(const char *name, char *err, size_t err_size)
 
 int net_name_check(const char *name, char *err, size_t err_size)
 {
-	size_t len = strlen(name), i;
-
-	if (len == 0 || len > VM_NET_NAME_MAX) {
-		fmt(err, err_size, "network name '%s' must be 1 to %d characters",
-			 name, VM_NET_NAME_MAX);
+	if (!name_object_valid(name)) {
+		fmt(err, err_size, "invalid network name '%s': %s", name, NAME_OBJECT_RULE);
 		return -EINVAL;
-	}
-	for (i = 0; i < len; i++) {
-		if (!name_char(name[i]) && name[i] != '.') {
-			fmt(err, err_size, "network name '%s' has a character other than [A-Za-z0-9_.-]",
-				 name);
-			return -EINVAL;
-		}
 	}
 	return 0;
 }

@@ -110,7 +110,7 @@ static void test_net_names(void **state)
 	assert_string_equal(out, again);	/* deterministic */
 	lab_net_name("datacenter", "spine1-leaf3", again);
 	assert_string_not_equal(out, again);
-	assert_true(netctl_name_valid(out));
+	assert_true(name_object_valid(out));
 
 	/* Shortened names are vswitchd networks of labs that are up: they never change. */
 	lab_net_name("averylonglab", "mgmt", out);

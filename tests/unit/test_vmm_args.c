@@ -114,7 +114,7 @@ static void test_run_errors(void **state)
 	expect_run_error(ARGC(bad_opt), bad_opt, "unknown option 'vlan=3'");
 	expect_run_error(ARGC(dup_mac), dup_mac, "given to two NICs");
 	expect_run_error(ARGC(bad_name), bad_name, "VM name 'a.b'");
-	expect_run_error(ARGC(bad_net), bad_net, "1 to 15 characters");
+	expect_run_error(ARGC(bad_net), bad_net, "invalid network name 'this-name-is-too-long': 1-15 characters");
 	expect_run_error(ARGC(extra), extra, "unexpected argument 'b'");
 	expect_run_error(ARGC(unknown), unknown, "unknown option '--bogus'");
 	expect_run_error(ARGC(missing), missing, "needs a value");
@@ -152,6 +152,12 @@ static void test_names(void **state)
 	assert_int_equal(vm_name_check("..", err, sizeof(err)), -EINVAL);
 	assert_int_equal(net_name_check("lab.1", err, sizeof(err)), 0);
 	assert_int_equal(net_name_check("a b", err, sizeof(err)), -EINVAL);
+	/* The rule vswitchd applies: not starting with '.' or '-', at most 15. */
+	assert_int_equal(net_name_check(".lab", err, sizeof(err)), -EINVAL);
+	assert_int_equal(net_name_check("-lab", err, sizeof(err)), -EINVAL);
+	assert_int_equal(net_name_check("..", err, sizeof(err)), -EINVAL);
+	assert_int_equal(net_name_check("abcdefghijklmno", err, sizeof(err)), 0);
+	assert_int_equal(net_name_check("abcdefghijklmnop", err, sizeof(err)), -EINVAL);
 }
 
 static void test_port_names(void **state)
