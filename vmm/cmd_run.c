@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "errline.h"
+#include "fileio.h"
 #include "fmt.h"
 #include "device.h"
 #include "dev_net.h"
@@ -667,9 +668,10 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 		}
 
 	/* One start at a time under this run directory: names and MACs stay unique. */
-	if (mkdir(ctx->run_dir, 0755) < 0 && errno != EEXIST) {
+	ret = mkdir_p(ctx->run_dir, 0755);
+	if (ret < 0) {
 		fmt(err, sizeof(err), "cannot create run directory %s: %s", ctx->run_dir,
-			 strerror(errno));
+			 strerror(-ret));
 		goto fail_msg;
 	}
 	fmt(path, sizeof(path), "%s/.lock", ctx->run_dir);
