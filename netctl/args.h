@@ -164,35 +164,6 @@ const char *netctl_socket_path(const char *option, const char *env);
 
 
 /**
- * netctl_unicast_mac_valid() - a parsable MAC a port may use
- * Return: true unless malformed, multicast/broadcast or all zeros.
- */
-bool netctl_unicast_mac_valid(const char *text);
-
-
-/** netctl_ip_valid() - an IPv4 or IPv6 address */
-bool netctl_ip_valid(const char *text);
-
-/** netctl_cidr_valid() - ADDRESS/PREFIX, IPv4 (0-32) or IPv6 (0-128) */
-bool netctl_cidr_valid(const char *text);
-
-/** netctl_host_port_valid() - "[ADDR:]PORT[-PORT]": IPv4 ADDR, ports 1-65535 in order */
-bool netctl_host_port_valid(const char *text);
-
-/** netctl_target_valid() - "TARGET[:PORT]": TARGET an IPv4 address or a name of [A-Za-z0-9_.-] */
-bool netctl_target_valid(const char *text);
-
-/**
- * netctl_parse_count() - parse a whole decimal number in [@min, @max]
- * @text:	digits only: no sign, spaces or hex
- * @min:	smallest accepted value
- * @max:	largest accepted value
- * @value:	set on success
- * Return: 0, -EINVAL (not a number) or -ERANGE (out of range).
- */
-int netctl_parse_count(const char *text, uint32_t min, uint32_t max, uint32_t *value);
-
-/**
  * netctl_absolute_path() - make @path absolute against @cwd
  * @path:	path as typed
  * @cwd:	current directory (absolute)

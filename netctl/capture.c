@@ -33,6 +33,7 @@
 #include "ctl.h"
 #include "errline.h"
 #include "help.h"
+#include "value.h"
 
 #define PCAP_FILE_HDR_SIZE	24
 #define PCAP_REC_HDR_SIZE	16
@@ -56,7 +57,7 @@ static void capture_set_error(char *err, size_t err_size, const char *fmt, ...)
 static int parse_number(const char *option, const char *text, uint32_t min, uint32_t max,
 			uint32_t *value, char *err, size_t err_size)
 {
-	if (netctl_parse_count(text, min, max, value) < 0) {
+	if (value_parse_count(text, min, max, value) < 0) {
 		capture_set_error(err, err_size, "invalid value '%s' for %s: expected a whole number from %u to %u",
 			  text, option, min, max);
 		return -EINVAL;

@@ -38,6 +38,7 @@
 #include "fileio.h"
 #include "lab.h"
 #include "lab_yaml.h"
+#include "value.h"
 
 /*
  * Paths are PATH_MAX buffers built from a run directory checked to leave room
@@ -1223,7 +1224,7 @@ int netctl_lab_main(const struct netctl_invocation *inv)
 			run_dir = value;
 			i++;
 		} else if (!strcmp(a, "--wait") && value && !strcmp(cmd, "up")) {
-			if (netctl_parse_count(value, 1, 86400, &ctx.wait_sec) < 0) {
+			if (value_parse_count(value, 1, 86400, &ctx.wait_sec) < 0) {
 				errline("invalid value '%s' for --wait: expected seconds from 1 to 86400", value);
 				return NETCTL_EXIT_USAGE;
 			}

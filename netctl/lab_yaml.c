@@ -20,6 +20,7 @@
 #include <yaml.h>
 
 #include "args.h"
+#include "value.h"
 #include "hash.h"
 #include "lab_yaml.h"
 
@@ -158,7 +159,7 @@ static int unknown_key(struct parse *p, const yaml_node_t *key_node, const char 
 
 static bool cidr_valid_v4(const char *text)
 {
-	return netctl_cidr_valid(text) && !strchr(text, ':');
+	return value_cidr_valid(text) && !strchr(text, ':');
 }
 
 /* ------------------------------------------------------------------ networks */
@@ -194,12 +195,12 @@ static int parse_forward(struct parse *p, yaml_node_t *node, struct lab_network 
 			has_proto = true;
 		} else if (!strcmp(key, "host")) {
 			ret = get_text(p, value, "host", fw->host, sizeof(fw->host));
-			if (!ret && !netctl_host_port_valid(fw->host))
+			if (!ret && !value_host_port_valid(fw->host))
 				ret = lab_fail(p, value, "invalid host port '%s': expected [ADDR:]PORT[-PORT]", fw->host);
 			has_host = true;
 		} else if (!strcmp(key, "target")) {
 			ret = get_text(p, value, "target", fw->target, sizeof(fw->target));
-			if (!ret && !netctl_target_valid(fw->target))
+			if (!ret && !value_target_valid(fw->target))
 				ret = lab_fail(p, value, "invalid target '%s': expected NODE[:PORT] or IP[:PORT]", fw->target);
 			has_target = true;
 		} else {
@@ -251,11 +252,11 @@ static int parse_network(struct parse *p, yaml_node_t *name_node, yaml_node_t *n
 				ret = lab_fail(p, value, "invalid mode '%s': expected isolated, nat, routed or bridged", net->mode);
 		} else if (!strcmp(key, "subnet")) {
 			ret = get_text(p, value, "subnet", net->subnet, sizeof(net->subnet));
-			if (!ret && !netctl_cidr_valid(net->subnet))
+			if (!ret && !value_cidr_valid(net->subnet))
 				ret = lab_fail(p, value, "invalid subnet '%s': expected ADDRESS/PREFIX", net->subnet);
 		} else if (!strcmp(key, "gateway")) {
 			ret = get_text(p, value, "gateway", net->gateway, sizeof(net->gateway));
-			if (!ret && !netctl_ip_valid(net->gateway))
+			if (!ret && !value_ip_valid(net->gateway))
 				ret = lab_fail(p, value, "invalid gateway '%s'", net->gateway);
 		} else if (!strcmp(key, "dhcp-range")) {
 			const char *dash;
@@ -267,8 +268,8 @@ static int parse_network(struct parse *p, yaml_node_t *name_node, yaml_node_t *n
 				size_t n = dash ? (size_t)(dash - net->dhcp_range) : 0;
 
 				snprintf(first, sizeof(first), "%.*s", (int)n, net->dhcp_range);
-				if (!dash || n >= sizeof(first) || !netctl_ip_valid(first) ||
-				    !netctl_ip_valid(dash + 1))
+				if (!dash || n >= sizeof(first) || !value_ip_valid(first) ||
+				    !value_ip_valid(dash + 1))
 					ret = lab_fail(p, value, "invalid dhcp-range '%s': expected FIRST-LAST", net->dhcp_range);
 			}
 		} else if (!strcmp(key, "dhcp")) {
@@ -350,7 +351,7 @@ static int parse_nic(struct parse *p, yaml_node_t *node, struct lab_node *vm)
 			ret = get_name(p, value, "network name", nic->network);
 		} else if (!strcmp(key, "mac")) {
 			ret = get_text(p, value, "mac", nic->mac, sizeof(nic->mac));
-			if (!ret && !netctl_unicast_mac_valid(nic->mac))
+			if (!ret && !value_unicast_mac_valid(nic->mac))
 				ret = lab_fail(p, value, "invalid MAC '%s': expected a unicast xx:xx:xx:xx:xx:xx", nic->mac);
 		} else if (!strcmp(key, "address")) {
 			ret = get_text(p, value, "address", nic->address, sizeof(nic->address));
@@ -395,7 +396,7 @@ static int parse_route(struct parse *p, yaml_node_t *node, struct lab_node *vm)
 				ret = lab_fail(p, value, "invalid route destination '%s': expected IPv4 ADDRESS/LEN or default", route->to);
 		} else if (!strcmp(key, "via")) {
 			ret = get_text(p, value, "via", route->via, sizeof(route->via));
-			if (!ret && (!netctl_ip_valid(route->via) || strchr(route->via, ':')))
+			if (!ret && (!value_ip_valid(route->via) || strchr(route->via, ':')))
 				ret = lab_fail(p, value, "invalid gateway '%s': expected an IPv4 address", route->via);
 		} else {
 			ret = unknown_key(p, key_node, key, "a route", "to, via");
@@ -443,7 +444,7 @@ static int parse_node_key(struct parse *p, const char *key, yaml_node_t *value,
 		ret = get_text(p, value, "cpus", text, sizeof(text));
 		if (ret < 0)
 			return ret;
-		if (netctl_parse_count(text, 1, 64, &count) < 0)
+		if (value_parse_count(text, 1, 64, &count) < 0)
 			return lab_fail(p, value, "invalid cpus '%s': expected 1 to 64", text);
 		vm->cpus = count;
 		return 0;
@@ -501,7 +502,7 @@ static int parse_node(struct parse *p, yaml_node_t *name_node, yaml_node_t *node
 				ret = parse_route(p, node_at(p, *item), vm);
 		} else if (!strcmp(key, "gateway")) {
 			ret = get_text(p, value, "gateway", vm->gateway, sizeof(vm->gateway));
-			if (!ret && (!netctl_ip_valid(vm->gateway) || strchr(vm->gateway, ':')))
+			if (!ret && (!value_ip_valid(vm->gateway) || strchr(vm->gateway, ':')))
 				ret = lab_fail(p, value, "invalid gateway '%s': expected an IPv4 address", vm->gateway);
 		} else if (!strcmp(key, "forwarding")) {
 			ret = get_bool(p, value, "forwarding", &vm->forwarding);

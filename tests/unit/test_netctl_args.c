@@ -104,14 +104,14 @@ static void test_parse_mac(void **state)
 	mac_format(expected, text);
 	assert_string_equal(text, "52:54:00:ab:cd:ef");
 
-	assert_true(netctl_unicast_mac_valid("52:54:00:12:34:56"));
-	assert_true(netctl_unicast_mac_valid("02:00:00:00:00:00"));
-	assert_true(netctl_unicast_mac_valid("FE:FF:FF:FF:FF:FF"));
-	assert_false(netctl_unicast_mac_valid("ff:ff:ff:ff:ff:ff"));
-	assert_false(netctl_unicast_mac_valid("01:00:5e:00:00:01"));
-	assert_false(netctl_unicast_mac_valid("33:33:00:00:00:01"));
-	assert_false(netctl_unicast_mac_valid("00:00:00:00:00:00"));
-	assert_false(netctl_unicast_mac_valid("zz:00:00:00:00:01"));
+	assert_true(value_unicast_mac_valid("52:54:00:12:34:56"));
+	assert_true(value_unicast_mac_valid("02:00:00:00:00:00"));
+	assert_true(value_unicast_mac_valid("FE:FF:FF:FF:FF:FF"));
+	assert_false(value_unicast_mac_valid("ff:ff:ff:ff:ff:ff"));
+	assert_false(value_unicast_mac_valid("01:00:5e:00:00:01"));
+	assert_false(value_unicast_mac_valid("33:33:00:00:00:01"));
+	assert_false(value_unicast_mac_valid("00:00:00:00:00:00"));
+	assert_false(value_unicast_mac_valid("zz:00:00:00:00:01"));
 }
 
 static void test_ifname_ip_cidr(void **state)
@@ -129,54 +129,54 @@ static void test_ifname_ip_cidr(void **state)
 	assert_int_equal(PARSE(&inv, err, "port", "add", "lab", "p", "--type", "tap", "--netns", "/run/netns/x"), 0);
 	netctl_invocation_clear(&inv);
 
-	assert_true(netctl_ip_valid("10.0.0.1"));
-	assert_true(netctl_ip_valid("fd00::1"));
-	assert_false(netctl_ip_valid("10.0.0.256"));
-	assert_false(netctl_ip_valid("10.0.0"));
-	assert_false(netctl_ip_valid("10.0.0.1/24"));
-	assert_false(netctl_ip_valid(""));
-	assert_false(netctl_ip_valid("host"));
+	assert_true(value_ip_valid("10.0.0.1"));
+	assert_true(value_ip_valid("fd00::1"));
+	assert_false(value_ip_valid("10.0.0.256"));
+	assert_false(value_ip_valid("10.0.0"));
+	assert_false(value_ip_valid("10.0.0.1/24"));
+	assert_false(value_ip_valid(""));
+	assert_false(value_ip_valid("host"));
 
-	assert_true(netctl_cidr_valid("10.0.0.0/24"));
-	assert_true(netctl_cidr_valid("0.0.0.0/0"));
-	assert_true(netctl_cidr_valid("192.168.1.1/32"));
-	assert_true(netctl_cidr_valid("fd00::/64"));
-	assert_true(netctl_cidr_valid("fd00::/128"));
-	assert_false(netctl_cidr_valid("10.0.0.0/33"));
-	assert_false(netctl_cidr_valid("fd00::/129"));
-	assert_false(netctl_cidr_valid("10.0.0.0"));
-	assert_false(netctl_cidr_valid("10.0.0.0/"));
-	assert_false(netctl_cidr_valid("/24"));
-	assert_false(netctl_cidr_valid("10.0.0.0/+24"));
-	assert_false(netctl_cidr_valid("10.0.0.0/24/1"));
-	assert_false(netctl_cidr_valid("10.0.0/24"));
+	assert_true(value_cidr_valid("10.0.0.0/24"));
+	assert_true(value_cidr_valid("0.0.0.0/0"));
+	assert_true(value_cidr_valid("192.168.1.1/32"));
+	assert_true(value_cidr_valid("fd00::/64"));
+	assert_true(value_cidr_valid("fd00::/128"));
+	assert_false(value_cidr_valid("10.0.0.0/33"));
+	assert_false(value_cidr_valid("fd00::/129"));
+	assert_false(value_cidr_valid("10.0.0.0"));
+	assert_false(value_cidr_valid("10.0.0.0/"));
+	assert_false(value_cidr_valid("/24"));
+	assert_false(value_cidr_valid("10.0.0.0/+24"));
+	assert_false(value_cidr_valid("10.0.0.0/24/1"));
+	assert_false(value_cidr_valid("10.0.0/24"));
 }
 
 static void test_parse_count(void **state)
 {
 	uint32_t value = 7;
 
-	assert_int_equal(netctl_parse_count("1", 1, 10, &value), 0);
+	assert_int_equal(value_parse_count("1", 1, 10, &value), 0);
 	assert_int_equal(value, 1);
-	assert_int_equal(netctl_parse_count("0", 0, 10, &value), 0);
+	assert_int_equal(value_parse_count("0", 0, 10, &value), 0);
 	assert_int_equal(value, 0);
-	assert_int_equal(netctl_parse_count("4294967295", 1, UINT32_MAX, &value), 0);
+	assert_int_equal(value_parse_count("4294967295", 1, UINT32_MAX, &value), 0);
 	assert_int_equal(value, UINT32_MAX);
-	assert_int_equal(netctl_parse_count("007", 1, 10, &value), 0);
+	assert_int_equal(value_parse_count("007", 1, 10, &value), 0);
 	assert_int_equal(value, 7);
-	assert_int_equal(netctl_parse_count("4294967296", 1, UINT32_MAX, &value), -ERANGE);
-	assert_int_equal(netctl_parse_count("99999999999999999999999", 1, UINT32_MAX, &value),
+	assert_int_equal(value_parse_count("4294967296", 1, UINT32_MAX, &value), -ERANGE);
+	assert_int_equal(value_parse_count("99999999999999999999999", 1, UINT32_MAX, &value),
 			 -ERANGE);
-	assert_int_equal(netctl_parse_count("0", 1, 10, &value), -ERANGE);
-	assert_int_equal(netctl_parse_count("11", 1, 10, &value), -ERANGE);
-	assert_int_equal(netctl_parse_count("", 1, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("-1", 0, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("+1", 0, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count(" 1", 0, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("1 ", 0, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("0x10", 0, 100, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("1e3", 0, 10000, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("99999999999x", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("0", 1, 10, &value), -ERANGE);
+	assert_int_equal(value_parse_count("11", 1, 10, &value), -ERANGE);
+	assert_int_equal(value_parse_count("", 1, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("-1", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("+1", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count(" 1", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("1 ", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("0x10", 0, 100, &value), -EINVAL);
+	assert_int_equal(value_parse_count("1e3", 0, 10000, &value), -EINVAL);
+	assert_int_equal(value_parse_count("99999999999x", 0, 10, &value), -EINVAL);
 	assert_int_equal(value, 7);
 }
 
