@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lab_yaml.c - parse a lab topology (YAML, libyaml) into a validated struct lab.
+ * parse.c - parse a lab topology (YAML, libyaml) into a validated struct lab.
  *
  * Theory of operation: libyaml loads the whole document into a node tree
  * whose every node keeps its position, so each check below can name the line
@@ -19,10 +19,10 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "args.h"
+#include "fileio.h"
+#include "names.h"
+#include "parse.h"
 #include "value.h"
-#include "hash.h"
-#include "lab_yaml.h"
 
 struct parse {
 	yaml_document_t doc;
@@ -622,124 +622,6 @@ static int parse_link(struct parse *p, yaml_node_t *node)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ references */
-
-static int resolve(struct parse *p)
-{
-	struct lab *lab = p->lab;
-	char err[256];
-
-#define REF_FAIL(line, ...) do { \
-		snprintf(err, sizeof(err), __VA_ARGS__); \
-		snprintf(p->err, p->err_size, "%s:%d: %s", p->file, (line), err); \
-		return -EINVAL; \
-	} while (0)
-
-	/* Each link becomes a two-port isolated network named after the link. */
-	for (size_t l = 0; l < lab->link_count; l++) {
-		struct lab_link *link = &lab->links[l];
-		struct lab_network *net;
-
-		if (lab_find_network(lab, link->name) >= 0)
-			REF_FAIL(link->line, "duplicate name '%s': a link and a network (or another link)", link->name);
-		if (lab->network_count >= LAB_MAX_NETWORKS)
-			REF_FAIL(link->line, "more than %d networks with links", LAB_MAX_NETWORKS);
-		net = &lab->networks[lab->network_count];
-		memset(net, 0, sizeof(*net));
-		memcpy(net->name, link->name, sizeof(net->name));
-		memcpy(net->mode, "isolated", sizeof("isolated"));
-		net->dhcp = 0;
-		net->link = (int)l;
-		net->line = link->line;
-		lab_net_name(lab->name, net->name, net->net);
-		link->net_index = (int)lab->network_count++;
-
-		for (int e = 0; e < 2; e++) {
-			struct lab_endpoint *end = &link->ends[e];
-			struct lab_node *vm;
-			struct lab_nic *nic = NULL;
-
-			end->node_index = lab_find_node(lab, end->node);
-			if (end->node_index < 0)
-				REF_FAIL(link->line, "link '%s' names unknown node '%s'", link->name, end->node);
-			vm = &lab->nodes[end->node_index];
-			for (size_t n = 0; n < vm->nic_count; n++)
-				if (!strcmp(vm->nics[n].name, end->nic)) {
-					nic = &vm->nics[n];
-					end->nic_index = (int)n;
-				}
-			if (!nic)
-				REF_FAIL(link->line, "link '%s' names unknown NIC '%s' of node '%s'",
-					 link->name, end->nic, end->node);
-			if (nic->network[0])
-				REF_FAIL(link->line, "link '%s': NIC %s:%s is already on network '%s'",
-					 link->name, end->node, end->nic, nic->network);
-			if (nic->net_index >= 0)
-				REF_FAIL(link->line, "link '%s': NIC %s:%s is already in link '%s'",
-					 link->name, end->node, end->nic, lab->networks[nic->net_index].name);
-			nic->net_index = link->net_index;
-		}
-		if (!strcmp(link->ends[0].node, link->ends[1].node) &&
-		    !strcmp(link->ends[0].nic, link->ends[1].nic))
-			REF_FAIL(link->line, "link '%s' joins a NIC to itself", link->name);
-	}
-
-	/* Two vswitchd names may only meet if a hash collides: refuse it. */
-	for (size_t i = 0; i < lab->network_count; i++)
-		for (size_t j = i + 1; j < lab->network_count; j++)
-			if (!strcmp(lab->networks[i].net, lab->networks[j].net))
-				REF_FAIL(lab->networks[j].line, "networks '%s' and '%s' map to the same vswitchd name '%s': rename one",
-					 lab->networks[i].name, lab->networks[j].name, lab->networks[j].net);
-
-	for (size_t v = 0; v < lab->node_count; v++) {
-		struct lab_node *vm = &lab->nodes[v];
-
-		for (size_t n = 0; n < vm->nic_count; n++) {
-			struct lab_nic *nic = &vm->nics[n];
-
-			if (nic->network[0]) {
-				int index = lab_find_network(lab, nic->network);
-
-				if (index < 0 || lab->networks[index].link >= 0)
-					REF_FAIL(nic->line, "node '%s' names unknown network '%s'",
-						 vm->name, nic->network);
-				nic->net_index = index;
-			} else if (nic->net_index < 0) {
-				REF_FAIL(nic->line, "NIC %s:%s has no network and is in no link",
-					 vm->name, nic->name);
-			}
-		}
-	}
-
-	/* A forward to a node must name a node with a NIC on that network. */
-	for (size_t i = 0; i < lab->network_count; i++) {
-		struct lab_network *net = &lab->networks[i];
-
-		for (size_t f = 0; f < net->forward_count; f++) {
-			char target[80];
-			int node;
-
-			snprintf(target, sizeof(target), "%s", net->forwards[f].target);
-			target[strcspn(target, ":")] = '\0';
-			if (isdigit((unsigned char)target[0]))
-				continue;
-			node = lab_find_node(lab, target);
-			if (node < 0)
-				REF_FAIL(net->forwards[f].line, "forward on '%s' names unknown node '%s'",
-					 net->name, target);
-			bool on_net = false;
-
-			for (size_t n = 0; n < lab->nodes[node].nic_count; n++)
-				on_net |= lab->nodes[node].nics[n].net_index == (int)i;
-			if (!on_net)
-				REF_FAIL(net->forwards[f].line, "forward on '%s' names node '%s', which has no NIC there",
-					 net->name, target);
-		}
-	}
-#undef REF_FAIL
-	return 0;
-}
-
 /* ------------------------------------------------------------------ top level */
 
 static int parse_root(struct parse *p, yaml_node_t *root)
@@ -810,7 +692,7 @@ static int parse_root(struct parse *p, yaml_node_t *root)
 		if (ret < 0)
 			return ret;
 	}
-	return resolve(p);
+	return lab_resolve(lab, p->file, p->err, p->err_size);
 }
 
 /**
@@ -863,75 +745,19 @@ int lab_parse(const char *text, size_t size, const char *filename, struct lab *l
  */
 int lab_parse_file(const char *path, struct lab *lab, char **text, char *err, size_t err_size)
 {
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t size = 0, cap = 0;
+	char *buf;
+	size_t size;
 	int ret;
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
-		return ret;
-	}
-	for (;;) {
-		size_t n;
-
-		if (size + 4096 + 1 > cap) {
-			char *grown = realloc(buf, cap = 2 * cap + 8192);
-
-			if (!grown) {
-				free(buf);
-				fclose(f);
-				snprintf(err, err_size, "%s: out of memory", path);
-				return -ENOMEM;
-			}
-			buf = grown;
-		}
-		n = fread(buf + size, 1, 4096, f);
-		size += n;
-		if (n < 4096)
-			break;
-	}
-	ret = ferror(f) ? -EIO : 0;
-	fclose(f);
+	ret = file_read_all(path, LAB_FILE_MAX, &buf, &size);
 	if (ret < 0) {
-		free(buf);
-		snprintf(err, err_size, "cannot read %s", path);
+		snprintf(err, err_size, "cannot read %s: %s", path, strerror(-ret));
 		return ret;
 	}
-	buf[size] = '\0';
 	ret = lab_parse(buf, size, path, lab, err, err_size);
 	if (text && !ret)
 		*text = buf;
 	else
 		free(buf);
 	return ret;
-}
-
-void lab_net_name(const char *lab, const char *name, char out[LAB_NET_NAME_MAX + 1])
-{
-	char full[2 * LAB_NAME_MAX + 2];
-
-	snprintf(full, sizeof(full), "%s-%s", lab, name);
-	if (strlen(full) <= LAB_NET_NAME_MAX) {
-		memcpy(out, full, strlen(full) + 1);
-		return;
-	}
-	snprintf(out, LAB_NET_NAME_MAX + 1, "%.10s-%04x", full, hash_fnv1a_str(full) & 0xffff);
-}
-
-int lab_find_network(const struct lab *lab, const char *name)
-{
-	for (size_t i = 0; i < lab->network_count; i++)
-		if (!strcmp(lab->networks[i].name, name))
-			return (int)i;
-	return -1;
-}
-
-int lab_find_node(const struct lab *lab, const char *name)
-{
-	for (size_t i = 0; i < lab->node_count; i++)
-		if (!strcmp(lab->nodes[i].name, name))
-			return (int)i;
-	return -1;
 }
