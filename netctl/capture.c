@@ -33,6 +33,7 @@
 #include "ctl.h"
 #include "errline.h"
 #include "help.h"
+#include "names.h"
 #include "value.h"
 
 #define PCAP_FILE_HDR_SIZE	24

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "args.h"
+#include "cmdline.h"
 
 struct netctl_capture_args {
 	bool help;			/* -h: print the command's help */

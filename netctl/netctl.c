@@ -11,7 +11,7 @@
 
 #include "ctl.h"
 #include "errline.h"
-#include "args.h"
+#include "cmdline.h"
 #include "capture.h"
 #include "help.h"
 #include "lab.h"

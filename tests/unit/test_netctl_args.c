@@ -15,6 +15,7 @@
 
 /* The unit-test link has no netctl objects, so the pure modules come in as source. */
 #include "../../netctl/args.c"
+#include "../../netctl/cmdline.c"
 #include "../../netctl/help.c"
 #include "../../netctl/table.c"
 #include "../../netctl/output.c"
