@@ -12,7 +12,7 @@
 #include "ctl.h"
 #include "errline.h"
 #include "cmdline.h"
-#include "capture.h"
+#include "capture_run.h"
 #include "help.h"
 #include "lab.h"
 #include "output.h"
