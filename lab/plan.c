@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,13 +77,57 @@ static void resolve_path(const char *base_dir, const char *path, char *out, size
 		snprintf(out, size, "%s/%s", base_dir, path);
 }
 
-void lab_plan_vm_args(const struct lab *lab, const struct lab_node *vm, const char *base_dir,
-		      struct lab_vm_args *vm_args)
+/* Append to the kernel command line @cmdline; -E2BIG once it would not fit. */
+static int cmdline_add(char *cmdline, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int cmdline_add(char *cmdline, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmdline + *used, LAB_CMDLINE_MAX - *used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= LAB_CMDLINE_MAX - *used)
+		return -E2BIG;
+	*used += (size_t)n;
+	return 0;
+}
+
+/* The guest's configuration rides on its kernel command line. */
+static int build_cmdline(const struct lab_node *vm, char *cmdline)
+{
+	const char *sep = " vswitch.ip=";
+	size_t used = 0;
+	int ret;
+
+	ret = cmdline_add(cmdline, &used, "%s vswitch.name=%s",
+			  vm->append[0] ? vm->append : LAB_DEFAULT_APPEND, vm->name);
+	for (size_t i = 0; !ret && i < vm->nic_count; i++) {
+		if (!vm->nics[i].address[0])
+			continue;
+		ret = cmdline_add(cmdline, &used, "%seth%zu:%s", sep, i, vm->nics[i].address);
+		sep = ",";
+	}
+	sep = " vswitch.route=";
+	for (size_t i = 0; !ret && i < vm->route_count; i++) {
+		ret = cmdline_add(cmdline, &used, "%s%s@%s", sep, vm->routes[i].to, vm->routes[i].via);
+		sep = ",";
+	}
+	if (!ret && vm->gateway[0])
+		ret = cmdline_add(cmdline, &used, " vswitch.gw=%s", vm->gateway);
+	if (!ret && vm->forwarding)
+		ret = cmdline_add(cmdline, &used, " vswitch.forward=1");
+	return ret;
+}
+
+int lab_plan_vm_args(const struct lab *lab, const struct lab_node *vm, const char *base_dir,
+		     struct lab_vm_args *vm_args)
 {
 	const char **args = vm_args->argv;
 	char (*store)[LAB_TEXT_MAX * 2] = vm_args->strings;
 	int n = 0, s = 0;
-	char *append;
 
 	args[n++] = "run";
 	args[n++] = vm->vm;
@@ -95,35 +140,10 @@ void lab_plan_vm_args(const struct lab *lab, const struct lab_node *vm, const ch
 			args[n++] = "--initrd";
 			args[n++] = store[s++];
 		}
-		/* The guest's configuration rides on its kernel command line. */
-		append = store[s++];
-		snprintf(append, LAB_TEXT_MAX * 2, "%s vswitch.name=%s",
-			 vm->append[0] ? vm->append : LAB_DEFAULT_APPEND, vm->name);
-		{
-			size_t used = strlen(append);
-			const char *sep = " vswitch.ip=";
-
-			for (size_t i = 0; i < vm->nic_count; i++) {
-				if (!vm->nics[i].address[0])
-					continue;
-				used += (size_t)snprintf(append + used, LAB_TEXT_MAX * 2 - used, "%seth%zu:%s",
-							  sep, i, vm->nics[i].address);
-				sep = ",";
-			}
-			sep = " vswitch.route=";
-			for (size_t i = 0; i < vm->route_count && used < LAB_TEXT_MAX * 2; i++) {
-				used += (size_t)snprintf(append + used, LAB_TEXT_MAX * 2 - used, "%s%s@%s",
-							  sep, vm->routes[i].to, vm->routes[i].via);
-				sep = ",";
-			}
-			if (vm->gateway[0] && used < LAB_TEXT_MAX * 2)
-				used += (size_t)snprintf(append + used, LAB_TEXT_MAX * 2 - used,
-							  " vswitch.gw=%s", vm->gateway);
-			if (vm->forwarding && used < LAB_TEXT_MAX * 2)
-				snprintf(append + used, LAB_TEXT_MAX * 2 - used, " vswitch.forward=1");
-		}
+		if (build_cmdline(vm, vm_args->cmdline) < 0)
+			return -E2BIG;
 		args[n++] = "--append";
-		args[n++] = append;
+		args[n++] = vm_args->cmdline;
 	} else {
 		resolve_path(base_dir, vm->disk, store[s], sizeof(store[s]));
 		args[n++] = "--disk";
@@ -150,6 +170,7 @@ void lab_plan_vm_args(const struct lab *lab, const struct lab_node *vm, const ch
 	}
 	args[n++] = "--detach";
 	args[n] = NULL;
+	return 0;
 }
 
 bool lab_nic_expects_address(const struct lab *lab, const struct lab_nic *nic)

@@ -20,7 +20,8 @@
 #define LAB_DEFAULT_APPEND	"console=ttyS0 quiet panic=-1"
 #define LAB_ADDRESS_MAX		64	/* "ADDR/LEN" as a guest reports it */
 #define LAB_VM_ARGS_MAX		(8 + 2 * LAB_MAX_NICS + 8)
-#define LAB_VM_STRINGS_MAX	(6 + LAB_MAX_NICS)
+#define LAB_VM_STRINGS_MAX	(5 + LAB_MAX_NICS)
+#define LAB_CMDLINE_MAX		2048	/* the guest kernel's command line (x86 COMMAND_LINE_SIZE); what a lab file allows fits */
 
 /* What exists before `up`: observed by lab/run.c. */
 struct lab_observed {
@@ -38,6 +39,7 @@ struct lab_plan {
 struct lab_vm_args {
 	const char *argv[LAB_VM_ARGS_MAX];	/* NULL-terminated; points into strings or the lab */
 	char strings[LAB_VM_STRINGS_MAX][LAB_TEXT_MAX * 2];
+	char cmdline[LAB_CMDLINE_MAX];		/* --append */
 };
 
 /** lab_vm_active() - vmm's @state (may be NULL) is one of a VM that runs or is starting */
@@ -77,9 +79,10 @@ json_t *lab_plan_net_params(const struct lab_network *net);
  * Static addresses, routes, the default route and forwarding ride on the
  * kernel command line as vswitch.ip=, vswitch.route=, vswitch.gw= and
  * vswitch.forward=1, which the test image's init reads.
+ * Return: 0, or -E2BIG if that command line would exceed LAB_CMDLINE_MAX.
  */
-void lab_plan_vm_args(const struct lab *lab, const struct lab_node *vm, const char *base_dir,
-		      struct lab_vm_args *args);
+int lab_plan_vm_args(const struct lab *lab, const struct lab_node *vm, const char *base_dir,
+		     struct lab_vm_args *args);
 
 /**
  * lab_nic_expects_address() - whether @nic should get an address: a static

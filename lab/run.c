@@ -348,7 +348,13 @@ static int boot_nodes(const struct lab_env *env, const struct lab *lab, const ch
 			boots[i].running = true;
 			continue;
 		}
-		lab_plan_vm_args(lab, vm, base_dir, &boots[i].args);
+		if (lab_plan_vm_args(lab, vm, base_dir, &boots[i].args) < 0) {
+			errline("node %s: its kernel command line (append, addresses, routes) exceeds %d bytes",
+				vm->name, LAB_CMDLINE_MAX);
+			boots[i].job.pid = -1;
+			failures++;
+			continue;
+		}
 		fprintf(env->out, "  %-12s booting %s\n", vm->name, vm->vm);
 		fflush(env->out);
 		boots[i].t0 = now_sec();

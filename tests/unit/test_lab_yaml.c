@@ -252,15 +252,45 @@ static void test_vm_args(void **state)
 
 	(void)state;
 	assert_int_equal(parse(router_line), 0);
-	lab_plan_vm_args(&lab_storage, &lab_storage.nodes[0], "/w/examples", &args);
+	assert_int_equal(lab_plan_vm_args(&lab_storage, &lab_storage.nodes[0], "/w/examples", &args), 0);
 	assert_words(args.argv, r1);
-	lab_plan_vm_args(&lab_storage, &lab_storage.nodes[1], "/w/examples", &args);
+	assert_int_equal(lab_plan_vm_args(&lab_storage, &lab_storage.nodes[1], "/w/examples", &args), 0);
 	assert_words(args.argv, r2);
 
 	assert_int_equal(parse("name: d\nnetworks: {lan: {mode: isolated}}\n"
 			       "nodes:\n  web: {disk: /img/web.qcow2, overlay: true, nics: [lan]}\n"), 0);
-	lab_plan_vm_args(&lab_storage, &lab_storage.nodes[0], "/elsewhere", &args);
+	assert_int_equal(lab_plan_vm_args(&lab_storage, &lab_storage.nodes[0], "/elsewhere", &args), 0);
 	assert_words(args.argv, disk);
+}
+
+/* The most a node may put on its kernel command line fits whole (it overran a 512-byte buffer once). */
+static void test_vm_args_longest(void **state)
+{
+	static struct lab_vm_args args;
+	char *text = malloc(16384);
+	size_t used = 0;
+
+	(void)state;
+	assert_non_null(text);
+	used += (size_t)snprintf(text + used, 16384 - used, "name: big\nnodes:\n  r1:\n    kernel: k\n"
+				 "    append: \"%0250d\"\n    nics:\n", 0);
+	for (int i = 0; i < LAB_MAX_NICS; i++)
+		used += (size_t)snprintf(text + used, 16384 - used,
+					 "      - {name: n%d, network: lan, address: 192.168.100.%d/24}\n",
+					 i, 100 + i);
+	used += (size_t)snprintf(text + used, 16384 - used, "    routes:\n");
+	for (int i = 0; i < LAB_MAX_ROUTES; i++)
+		used += (size_t)snprintf(text + used, 16384 - used,
+					 "      - {to: 172.16.%d.0/24, via: 192.168.100.254}\n", 100 + i);
+	snprintf(text + used, 16384 - used, "networks: {lan: {mode: isolated}}\n");
+	assert_int_equal(parse(text), 0);
+	free(text);
+	assert_int_equal(lab_plan_vm_args(&lab_storage, &lab_storage.nodes[0], "/", &args), 0);
+	assert_string_equal(args.argv[4], "--append");
+	assert_true(strlen(args.argv[5]) > 2 * LAB_TEXT_MAX);
+	assert_non_null(strstr(args.argv[5], ",eth7:192.168.100.107/24 vswitch.route=172.16.100.0/24@"));
+	assert_non_null(strstr(args.argv[5], ",172.16.115.0/24@192.168.100.254"));
+	assert_string_equal(args.argv[6], "--net");
 }
 
 static void test_plan_up(void **state)
@@ -414,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_file_dir),
 		cmocka_unit_test(test_vm_args),
+		cmocka_unit_test(test_vm_args_longest),
 		cmocka_unit_test(test_plan_up),
 		cmocka_unit_test(test_serial_ready),
 		cmocka_unit_test(test_forwards),
