@@ -350,7 +350,7 @@ static int supervise(struct vmm_ctx *ctx, struct vm *vm, pid_t pid, bool foregro
 		describe_exit(status, stopping || vm->state == VM_STOPPING, vm);
 		vm_remove_sockets(vm);
 		if (vm_release_ports(ctx, vm, err, sizeof(err)))
-			fprintf(stderr, "vmm: %s: ports stay in vswitchd for now: %s\n", vm->name, err);
+			errline("%s: ports stay in vswitchd for now: %s", vm->name, err);
 		vm_save(vm);
 	}
 	vm_unlock(lock);
