@@ -13,6 +13,7 @@
 # as the documentation says.
 
 # The examples name ../build/guest: the image must be the repository's own.
+# shellcheck disable=SC2034 # read by _guests.sh
 GUEST_DIR=${VSWT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}/build/guest
 . "$(dirname "$0")/_lab.sh"
 
@@ -49,7 +50,7 @@ nothing_left() {
 	assert_eq "" "$(pgrep -f -- "$VMM_RUN/" || true)" "QEMU or vmm processes after down"
 	assert_eq "" "$(ip -o link show | grep -F "vsw-$lab" || true)" "interfaces after down"
 	assert_eq "" "$(nft_table | grep -F "$lab" || true)" "nftables rules naming the lab"
-	assert_eq "" "$(ls "$VMM_RUN" 2>/dev/null | grep -F "$lab-" || true)" "VM records after down"
+	assert_eq "" "$(compgen -G "$VMM_RUN/$lab-*" || true)" "VM records after down"
 	[ ! -e "$VMM_RUN/.labs/$lab.json" ] || fail "the record of lab $lab is still there"
 	assert_fails "status after down" documented "$T_ROOT" lab status "$lab"
 }
