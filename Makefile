@@ -19,6 +19,7 @@ LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmnl -lnftnl -l
 LIB_SRCS	:= $(wildcard lib/*.c)
 VSWITCHD_SRCS	:= $(wildcard vswitch/*.c)
 NETCTL_SRCS	:= $(wildcard netctl/*.c)
+LAB_SRCS	:= $(wildcard lab/*.c)
 VMM_SRCS	:= $(wildcard vmm/*.c)
 DHCP_SRCS	:= $(wildcard dhcp/*.c)
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
@@ -30,6 +31,7 @@ VSWITCHD_OBJS	:= $(VSWITCHD_SRCS:%.c=$(OBJ)/%.o)
 # vswitchd's objects minus main(), so unit tests can link switch modules.
 VSWITCH_CORE_OBJS := $(filter-out $(OBJ)/vswitch/main.o,$(VSWITCHD_OBJS))
 NETCTL_OBJS	:= $(NETCTL_SRCS:%.c=$(OBJ)/%.o)
+LAB_OBJS	:= $(LAB_SRCS:%.c=$(OBJ)/%.o)
 VMM_OBJS	:= $(VMM_SRCS:%.c=$(OBJ)/%.o)
 DHCP_OBJS	:= $(DHCP_SRCS:%.c=$(OBJ)/%.o)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -45,7 +47,8 @@ $(OBJ)/%.o: %.c
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Unit tests reach the modules of every program.
-$(OBJ)/tests/unit/%.o: CFLAGS += -Ivswitch -Inetctl -Idhcp -Ivmm
+$(OBJ)/tests/unit/%.o: CFLAGS += -Ivswitch -Inetctl -Idhcp -Ivmm -Ilab
+$(OBJ)/netctl/%.o: CFLAGS += -Ilab
 $(OBJ)/vswitch/%.o: CFLAGS += -Idhcp
 
 $(BUILD)/libvswitch.a: $(LIB_OBJS)
@@ -61,7 +64,12 @@ $(BUILD)/libvswitchd.a: $(VSWITCH_CORE_OBJS) $(DHCP_OBJS)
 $(BUILD)/vswitchd: $(VSWITCHD_OBJS) $(DHCP_OBJS) $(BUILD)/libvswitch.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/netctl: $(NETCTL_OBJS) $(BUILD)/libvswitch.a
+# The lab orchestrator (lab/): part of netctl, an archive for unit tests.
+$(BUILD)/liblab.a: $(LAB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/netctl: $(NETCTL_OBJS) $(BUILD)/liblab.a $(BUILD)/libvswitch.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/vmm: $(VMM_OBJS) $(BUILD)/libvswitch.a
@@ -77,7 +85,7 @@ $(BUILD)/tests/unit/test_vmm_%: $(OBJ)/tests/unit/test_vmm_%.o $(BUILD)/libvmm.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # Unit tests link every library and switch module; the linker keeps what is used.
-$(BUILD)/tests/unit/%: $(OBJ)/tests/unit/%.o $(BUILD)/libvswitchd.a $(BUILD)/libvswitch.a
+$(BUILD)/tests/unit/%: $(OBJ)/tests/unit/%.o $(BUILD)/liblab.a $(BUILD)/libvswitchd.a $(BUILD)/libvswitch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* args.h - netctl's command table, argument parsing and value validation (pure functions). */
+/* args.h - netctl's commands and their arguments: the command table and lookups into it. */
 #ifndef NETCTL_ARGS_H
 #define NETCTL_ARGS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "ether.h"
-#include <jansson.h>
 
 /* Exit statuses, also documented in `netctl --help`. */
 #define NETCTL_EXIT_OK		0
@@ -105,43 +102,6 @@ struct netctl_command {
 /* Every command netctl knows, ending with an entry whose name is NULL. */
 extern const struct netctl_command netctl_commands[];
 
-enum netctl_action {
-	NETCTL_ACTION_RUN,	/* send command->method with params */
-	NETCTL_ACTION_HELP,	/* print help for help_group / command, or everything */
-	NETCTL_ACTION_CAPTURE,	/* run `capture` with capture_argc/argv (netctl/capture.c) */
-	NETCTL_ACTION_LAB,	/* run `lab CMD` with the words after it in capture_argc/argv (netctl/lab.c) */
-};
-
-struct netctl_invocation {
-	enum netctl_action action;
-	const char *socket_path;	/* -s value, or NULL for the default */
-	bool json;			/* --json: print the reply as JSON */
-	unsigned int timeout_sec;	/* 0: wait for ever */
-	const char *help_group;		/* HELP: "net" or "port" for a group's help */
-	const struct netctl_command *command;	/* RUN; HELP: that command's help */
-	json_t *params;			/* RUN: request parameters (owned) */
-	int capture_argc;		/* CAPTURE: the words after "capture" */
-	char *const *capture_argv;
-};
-
-/**
- * netctl_parse() - turn netctl's command line into a request or a help topic
- * @argc:	argument count, including the program name
- * @argv:	arguments; the invocation points into them
- * @inv:	filled on success; release with netctl_invocation_clear()
- * @err:	on failure, one line (no "netctl: " prefix, no newline)
- * @err_size:	size of @err in bytes
- *
- * Checks everything that can be checked without the daemon: commands,
- * options, the number of arguments, and the form of every value.
- * Return: 0 or -EINVAL (message in @err).
- */
-int netctl_parse(int argc, char *const argv[], struct netctl_invocation *inv,
-		 char *err, size_t err_size);
-
-/** netctl_invocation_clear() - release what netctl_parse() allocated. Accepts NULL. */
-void netctl_invocation_clear(struct netctl_invocation *inv);
-
 /**
  * netctl_find_command() - look up a command by its words
  * @group:	"net", "port", or NULL for a one-word command
@@ -161,41 +121,6 @@ bool netctl_is_group(const char *word);
  */
 const char *netctl_socket_path(const char *option, const char *env);
 
-/** netctl_name_valid() - 1-15 of [A-Za-z0-9_.-], not "." or "..", no leading '-' */
-bool netctl_name_valid(const char *name);
-
-
-/**
- * netctl_unicast_mac_valid() - a parsable MAC a port may use
- * Return: true unless malformed, multicast/broadcast or all zeros.
- */
-bool netctl_unicast_mac_valid(const char *text);
-
-
-/** netctl_ifname_valid() - what the kernel accepts as an interface name */
-bool netctl_ifname_valid(const char *name);
-
-/** netctl_ip_valid() - an IPv4 or IPv6 address */
-bool netctl_ip_valid(const char *text);
-
-/** netctl_cidr_valid() - ADDRESS/PREFIX, IPv4 (0-32) or IPv6 (0-128) */
-bool netctl_cidr_valid(const char *text);
-
-/** netctl_host_port_valid() - "[ADDR:]PORT[-PORT]": IPv4 ADDR, ports 1-65535 in order */
-bool netctl_host_port_valid(const char *text);
-
-/** netctl_target_valid() - "TARGET[:PORT]": TARGET an IPv4 address or a name of [A-Za-z0-9_.-] */
-bool netctl_target_valid(const char *text);
-
-/**
- * netctl_parse_count() - parse a whole decimal number in [@min, @max]
- * @text:	digits only: no sign, spaces or hex
- * @min:	smallest accepted value
- * @max:	largest accepted value
- * @value:	set on success
- * Return: 0, -EINVAL (not a number) or -ERANGE (out of range).
- */
-int netctl_parse_count(const char *text, uint32_t min, uint32_t max, uint32_t *value);
 
 /**
  * netctl_absolute_path() - make @path absolute against @cwd

@@ -12,7 +12,12 @@
 #include <stdint.h>
 #include <jansson.h>
 
-#include "args.h"
+#include "cmdline.h"
+
+/* The pcap stream vswitchd writes. */
+#define PCAP_FILE_HDR_SIZE	24
+#define PCAP_REC_HDR_SIZE	16
+#define PCAP_SNAPLEN_MAX	262144	/* most bytes of a frame a capture keeps */
 
 struct netctl_capture_args {
 	bool help;			/* -h: print the command's help */
@@ -58,18 +63,5 @@ json_t *netctl_capture_params(const struct netctl_capture_args *args);
  */
 void netctl_capture_format(char *buf, size_t size, uint32_t ts_sec, uint32_t ts_usec,
 			   const uint8_t *frame, uint32_t caplen, uint32_t wirelen);
-
-/*
- * How "LAB/LINK" becomes a network name (netctl.c sets it to
- * netctl_lab_resolve()); NULL: names with '/' are refused.
- */
-extern int (*netctl_capture_resolver)(const char *spec, char net[16], char *err, size_t err_size);
-
-/**
- * netctl_capture_main() - run `netctl capture` until -c, Ctrl-C or the end
- * @inv:	the parsed invocation (socket, timeout, the words after "capture")
- * Return: the exit status.
- */
-int netctl_capture_main(const struct netctl_invocation *inv);
 
 #endif /* NETCTL_CAPTURE_H */

@@ -126,7 +126,7 @@ void netctl_print_help(FILE *out, const char *group, const struct netctl_command
 	fprintf(out,
 		"\n"
 		"Network and port names: 1-%d characters from A-Z a-z 0-9 _ . -,\n"
-		"not starting with '-'\n"
+		"not starting with '.' or '-'\n"
 		"MAC addresses: six hex pairs, e.g. 52:54:00:12:34:56\n"
 		"\n"
 		"Exit status:\n"

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "args.h"
+#include "cmdline.h"
 
 /**
  * netctl_lab_main() - run a lab command

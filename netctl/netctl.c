@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,29 +10,12 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "args.h"
-#include "capture.h"
+#include "errline.h"
+#include "cmdline.h"
+#include "capture_run.h"
 #include "help.h"
 #include "lab.h"
 #include "output.h"
-
-static void error_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Every error is exactly one line on stderr, prefixed with the program name. */
-static void error_line(const char *fmt, ...)
-{
-	char message[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	/* Text from the daemon or the command line must not break the line. */
-	for (char *c = message; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = ' ';
-	fprintf(stderr, "netctl: %s\n", message);
-}
 
 static void on_timeout(int signal_number)
 {
@@ -66,17 +48,17 @@ static int absolutize_socket_param(json_t *params)
 	if (!path || path[0] == '/')
 		return 0;
 	if (!getcwd(cwd, sizeof(cwd))) {
-		error_line("cannot resolve socket path '%s': %s", path, strerror(errno));
+		errline("cannot resolve socket path '%s': %s", path, strerror(errno));
 		return NETCTL_EXIT_FAILURE;
 	}
 	if (netctl_absolute_path(path, cwd, absolute, sizeof(absolute)) < 0 ||
 	    strlen(absolute) > NETCTL_SOCKET_PATH_MAX) {
-		error_line("socket path '%s' is too long once made absolute: at most %d bytes",
+		errline("socket path '%s' is too long once made absolute: at most %d bytes",
 			   path, NETCTL_SOCKET_PATH_MAX);
 		return NETCTL_EXIT_USAGE;
 	}
 	if (json_object_set_new(params, "socket", json_string(absolute)) < 0) {
-		error_line("out of memory");
+		errline("out of memory");
 		return NETCTL_EXIT_FAILURE;
 	}
 	return 0;
@@ -107,7 +89,7 @@ static int print_json(const json_t *result)
 	text = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY);
 
 	if (!text) {
-		error_line("cannot format the reply as JSON");
+		errline("cannot format the reply as JSON");
 		return NETCTL_EXIT_FAILURE;
 	}
 	puts(text);
@@ -134,7 +116,7 @@ static int run(const struct netctl_invocation *inv)
 
 	fd = ctl_connect(socket_path);
 	if (fd < 0) {
-		error_line("cannot connect to %s: %s%s", socket_path, strerror(-fd),
+		errline("cannot connect to %s: %s%s", socket_path, strerror(-fd),
 			   connect_hint(-fd));
 		return NETCTL_EXIT_FAILURE;
 	}
@@ -147,15 +129,15 @@ static int run(const struct netctl_invocation *inv)
 
 	if (ret < 0) {
 		if (errmsg && *errmsg)
-			error_line("%s", errmsg);
+			errline("%s", errmsg);
 		else if (errmsg)
-			error_line("vswitchd refused '%s': %s", inv->command->method,
+			errline("vswitchd refused '%s': %s", inv->command->method,
 				   strerror(-ret));
 		else if (ret == -ECONNRESET || ret == -EPIPE)
-			error_line("vswitchd at %s closed the connection without replying",
+			errline("vswitchd at %s closed the connection without replying",
 				   socket_path);
 		else
-			error_line("no valid reply from vswitchd at %s: %s", socket_path,
+			errline("no valid reply from vswitchd at %s: %s", socket_path,
 				   strerror(-ret));
 		free(errmsg);
 		return NETCTL_EXIT_FAILURE;
@@ -169,13 +151,13 @@ static int run(const struct netctl_invocation *inv)
 
 		json_array_foreach(json_object_get(result, "warnings"), i, warning)
 			if (json_is_string(warning))
-				error_line("warning: %s", json_string_value(warning));
+				errline("warning: %s", json_string_value(warning));
 	}
 	if (inv->json) {
 		status = print_json(result);
 	} else if (netctl_print_result(inv->command, inv->params, result, stdout,
 				       err, sizeof(err)) < 0) {
-		error_line("%s", err);
+		errline("%s", err);
 		status = NETCTL_EXIT_FAILURE;
 	} else {
 		status = NETCTL_EXIT_OK;
@@ -190,8 +172,9 @@ int main(int argc, char **argv)
 	char err[512];
 	int status;
 
+	errline_set_prog("netctl");
 	if (netctl_parse(argc, argv, &inv, err, sizeof(err)) < 0) {
-		error_line("%s", err);
+		errline("%s", err);
 		return NETCTL_EXIT_USAGE;
 	}
 	if (inv.action == NETCTL_ACTION_HELP) {
@@ -208,7 +191,7 @@ int main(int argc, char **argv)
 	netctl_invocation_clear(&inv);
 
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		error_line("cannot write output: %s", strerror(errno));
+		errline("cannot write output: %s", strerror(errno));
 		return NETCTL_EXIT_FAILURE;
 	}
 	return status;

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmt.h"
 #include "args.h"
+#include "fmt.h"
+#include "hash.h"
+#include "names.h"
 
 static bool name_char(char c)
 {
@@ -37,19 +39,9 @@ int vm_name_check(const char *name, char *err, size_t err_size)
 
 int net_name_check(const char *name, char *err, size_t err_size)
 {
-	size_t len = strlen(name), i;
-
-	if (len == 0 || len > VM_NET_NAME_MAX) {
-		fmt(err, err_size, "network name '%s' must be 1 to %d characters",
-			 name, VM_NET_NAME_MAX);
+	if (!name_object_valid(name)) {
+		fmt(err, err_size, "invalid network name '%s': %s", name, NAME_OBJECT_RULE);
 		return -EINVAL;
-	}
-	for (i = 0; i < len; i++) {
-		if (!name_char(name[i]) && name[i] != '.') {
-			fmt(err, err_size, "network name '%s' has a character other than [A-Za-z0-9_.-]",
-				 name);
-			return -EINVAL;
-		}
 	}
 	return 0;
 }
@@ -243,8 +235,6 @@ void vm_port_name(const char *vm_name, int nic_id, char out[VM_PORT_NAME_MAX + 1
 {
 	char suffix[8] = "";
 	size_t room, len = strlen(vm_name);
-	uint32_t hash = 2166136261u;
-	const char *p;
 
 	if (nic_id > 0)
 		fmt(suffix, sizeof(suffix), ".%d", nic_id % 1000);
@@ -254,10 +244,6 @@ void vm_port_name(const char *vm_name, int nic_id, char out[VM_PORT_NAME_MAX + 1
 		strcpy(out + len, suffix);
 		return;
 	}
-	for (p = vm_name; *p; p++) {
-		hash ^= (uint8_t)*p;
-		hash *= 16777619u;
-	}
 	fmt(out, VM_PORT_NAME_MAX + 1, "%.*s%04x%s", (int)(room - 4), vm_name,
-		 (unsigned int)(hash & 0xffff), suffix);
+		 (unsigned int)(hash_fnv1a_str(vm_name) & 0xffff), suffix);
 }

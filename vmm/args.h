@@ -48,7 +48,7 @@ struct run_options {
  */
 int vm_name_check(const char *name, char *err, size_t err_size);
 
-/** net_name_check() - a network name as vswitchd takes it. Return: 0 or -EINVAL with @err set. */
+/** net_name_check() - a network name as vswitchd takes it (name_object_valid()). Return: 0 or -EINVAL with @err set. */
 int net_name_check(const char *name, char *err, size_t err_size);
 
 /**

@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "errline.h"
 #include "vmm.h"
 
 #define DETACH_KEY	0x1d	/* Ctrl-] */
@@ -97,24 +98,24 @@ int cmd_console(struct vmm_ctx *ctx, int argc, char **argv)
 	if (!vm)
 		return VMM_EXIT_FAILURE;
 	if (vm_open(ctx, argv[1], vm, err, sizeof(err))) {
-		vmm_error("%s", err);
+		errline("%s", err);
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}
 	if (!vm_is_active(vm)) {
-		vmm_error("VM '%s' is not running (%s); its serial log is %s/serial.log", vm->name,
+		errline("VM '%s' is not running (%s); its serial log is %s/serial.log", vm->name,
 			  vm_state_name(vm->state), vm->dir);
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}
 	if (vm_path(vm, "console.sock", addr.sun_path, sizeof(addr.sun_path))) {
-		vmm_error("console socket path too long");
+		errline("console socket path too long");
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		vmm_error("cannot attach to %s's console at %s: %s", vm->name, addr.sun_path,
+		errline("cannot attach to %s's console at %s: %s", vm->name, addr.sun_path,
 			  strerror(errno));
 		if (sock >= 0)
 			close(sock);

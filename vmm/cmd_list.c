@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "errline.h"
 #include "fmt.h"
 #include "vmm.h"
 
@@ -63,7 +64,7 @@ static int print_json(json_t *obj)
 
 	json_decref(obj);
 	if (!text) {
-		vmm_error("cannot format JSON");
+		errline("cannot format JSON");
 		return VMM_EXIT_FAILURE;
 	}
 	puts(text);
@@ -83,7 +84,7 @@ static bool parse_json_flag(struct vmm_ctx *ctx, int argc, char **argv, int want
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c != 'j') {
-			vmm_error("unknown option '%s'", argv[optind - 1]);
+			errline("unknown option '%s'", argv[optind - 1]);
 			return false;
 		}
 		ctx->json = true;
@@ -108,7 +109,7 @@ int cmd_list(struct vmm_ctx *ctx, int argc, char **argv)
 		return VMM_EXIT_USAGE;
 	count = vm_list_names(ctx->run_dir, &names);
 	if (count < 0) {
-		vmm_error("cannot read %s: %s", ctx->run_dir, strerror(-count));
+		errline("cannot read %s: %s", ctx->run_dir, strerror(-count));
 		return VMM_EXIT_FAILURE;
 	}
 	vm = malloc(sizeof(*vm));
@@ -183,7 +184,7 @@ int cmd_info(struct vmm_ctx *ctx, int argc, char **argv)
 	if (!vm)
 		return VMM_EXIT_FAILURE;
 	if (vm_open(ctx, argv[optind], vm, err, sizeof(err))) {
-		vmm_error("%s", err);
+		errline("%s", err);
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "errline.h"
 #include "fmt.h"
 #include "dev_net.h"
 #include "qmp.h"
@@ -28,13 +29,13 @@ static int open_running(struct vmm_ctx *ctx, const char *name, struct vm *vm)
 	int lock;
 
 	if (vm_open(ctx, name, vm, err, sizeof(err))) {
-		vmm_error("%s", err);
+		errline("%s", err);
 		return -1;
 	}
 	lock = vm_lock(vm);
 	if (lock < 0 || vm_load(vm, ctx->run_dir, name) || vm->state != VM_RUNNING ||
 	    !vm_qemu_alive(vm)) {
-		vmm_error("VM '%s' is not running (%s)", name, vm_state_name(vm->state));
+		errline("VM '%s' is not running (%s)", name, vm_state_name(vm->state));
 		vm_unlock(lock);
 		return -1;
 	}
@@ -60,7 +61,7 @@ int cmd_attach_net(struct vmm_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "m:", longopts, NULL)) != -1) {
 		if (c != 'm') {
-			vmm_error("unknown option or missing value: '%s'", argv[optind - 1]);
+			errline("unknown option or missing value: '%s'", argv[optind - 1]);
 			return VMM_EXIT_USAGE;
 		}
 		mac_text = optarg;
@@ -70,11 +71,11 @@ int cmd_attach_net(struct vmm_ctx *ctx, int argc, char **argv)
 		return VMM_EXIT_USAGE;
 	}
 	if (net_name_check(argv[optind + 1], err, sizeof(err))) {
-		vmm_error("%s", err);
+		errline("%s", err);
 		return VMM_EXIT_USAGE;
 	}
 	if (mac_text && mac_parse_nic(mac_text, mac)) {
-		vmm_error("--mac '%s' is not a unicast MAC address", mac_text);
+		errline("--mac '%s' is not a unicast MAC address", mac_text);
 		return VMM_EXIT_USAGE;
 	}
 	vm = malloc(sizeof(*vm));
@@ -84,7 +85,7 @@ int cmd_attach_net(struct vmm_ctx *ctx, int argc, char **argv)
 	if (lock < 0)
 		goto out;
 	if (vm->nic_count == VM_NICS_MAX) {
-		vmm_error("%s already has %d NICs, the most vmm supports", vm->name, VM_NICS_MAX);
+		errline("%s already has %d NICs, the most vmm supports", vm->name, VM_NICS_MAX);
 		goto unlock;
 	}
 	/* The lowest free id, so a re-attached NIC gets back its MAC. */
@@ -104,43 +105,43 @@ int cmd_attach_net(struct vmm_ctx *ctx, int argc, char **argv)
 	vm_assign_nic(ctx, vm, nic);
 	for (i = 0; i < vm->nic_count - 1; i++)
 		if (!strcasecmp(vm->nics[i].mac, nic->mac)) {
-			vmm_error("%s already has a NIC with MAC %s", vm->name, nic->mac);
+			errline("%s already has a NIC with MAC %s", vm->name, nic->mac);
 			goto unlock;
 		}
 	if (vm_mac_in_use(ctx, nic->mac, vm->name)) {
-		vmm_error("MAC %s is already used by another VM", nic->mac);
+		errline("MAC %s is already used by another VM", nic->mac);
 		goto unlock;
 	}
 	if (net_socket_path(vm, nic, sock, sizeof(sock)) ||
 	    vm_path(vm, "qmp.sock", qmp_path, sizeof(qmp_path))) {
-		vmm_error("socket path in %s too long", vm->dir);
+		errline("socket path in %s too long", vm->dir);
 		goto unlock;
 	}
 	if (sw_open(&sw, ctx->socket_path, err, sizeof(err)) ||
 	    sw_net_check(&sw, nic->net, err, sizeof(err))) {
-		vmm_error("%s: %s", vm->name, err);
+		errline("%s: %s", vm->name, err);
 		goto unlock;
 	}
 	if (qmp_open(&q, qmp_path, QMP_CONNECT_MS, err, sizeof(err))) {
-		vmm_error("%s: %s", vm->name, err);
+		errline("%s: %s", vm->name, err);
 		goto unlock;
 	}
 	if (net_hotplug_listen(&q, vm, nic, err, sizeof(err))) {
-		vmm_error("%s: hot-plug failed: %s", vm->name, err);
+		errline("%s: hot-plug failed: %s", vm->name, err);
 		goto close_qmp;
 	}
 	if (sw_port_add(&sw, nic->net, nic->port, sock, nic->mac, err, sizeof(err))) {
-		vmm_error("%s: %s", vm->name, err);
+		errline("%s: %s", vm->name, err);
 		net_hotplug_unlisten(&q, nic);
 		goto close_qmp;
 	}
 	if (net_hotplug_add(&q, vm, nic, err, sizeof(err))) {
-		vmm_error("%s: hot-plug failed: %s", vm->name, err);
+		errline("%s: hot-plug failed: %s", vm->name, err);
 		sw_port_del(&sw, nic->net, nic->port, e, sizeof(e));
 		goto close_qmp;
 	}
 	if (vm_save(vm))
-		vmm_error("%s: NIC attached but the record could not be written", vm->name);
+		errline("%s: NIC attached but the record could not be written", vm->name);
 	printf("%s: attached nic %s on network %s (port %s)\n", vm->name, nic->mac, nic->net,
 	       nic->port);
 	status = VMM_EXIT_OK;
@@ -169,7 +170,7 @@ int cmd_detach_net(struct vmm_ctx *ctx, int argc, char **argv)
 		return VMM_EXIT_USAGE;
 	}
 	if (mac_parse_nic(argv[2], mac)) {
-		vmm_error("'%s' is not a MAC address (vmm info %s lists the NICs)", argv[2], argv[1]);
+		errline("'%s' is not a MAC address (vmm info %s lists the NICs)", argv[2], argv[1]);
 		return VMM_EXIT_USAGE;
 	}
 	mac_format(mac, mac_text);
@@ -182,17 +183,17 @@ int cmd_detach_net(struct vmm_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < vm->nic_count && strcasecmp(vm->nics[i].mac, mac_text); i++)
 		;
 	if (i == vm->nic_count) {
-		vmm_error("%s has no NIC with MAC %s", vm->name, mac_text);
+		errline("%s has no NIC with MAC %s", vm->name, mac_text);
 		goto unlock;
 	}
 	nic = vm->nics[i];
 	if (vm_path(vm, "qmp.sock", qmp_path, sizeof(qmp_path)) ||
 	    qmp_open(&q, qmp_path, QMP_CONNECT_MS, err, sizeof(err))) {
-		vmm_error("%s: %s", vm->name, err);
+		errline("%s: %s", vm->name, err);
 		goto unlock;
 	}
 	if (net_hotplug_del(&q, vm, &nic, err, sizeof(err))) {
-		vmm_error("%s: unplugging %s failed: %s", vm->name, mac_text, err);
+		errline("%s: unplugging %s failed: %s", vm->name, mac_text, err);
 		qmp_close(&q);
 		goto unlock;
 	}
@@ -200,13 +201,13 @@ int cmd_detach_net(struct vmm_ctx *ctx, int argc, char **argv)
 	memmove(&vm->nics[i], &vm->nics[i + 1], sizeof(nic) * (size_t)(vm->nic_count - i - 1));
 	vm->nic_count--;
 	if (vm_save(vm))
-		vmm_error("%s: NIC detached but the record could not be written", vm->name);
+		errline("%s: NIC detached but the record could not be written", vm->name);
 	{
 		struct sw sw;
 
 		if (sw_open(&sw, ctx->socket_path, err, sizeof(err)) ||
 		    sw_port_del(&sw, nic.net, nic.port, err, sizeof(err))) {
-			vmm_error("%s: NIC detached, but removing port %s/%s failed: %s", vm->name,
+			errline("%s: NIC detached, but removing port %s/%s failed: %s", vm->name,
 				  nic.net, nic.port, err);
 			sw_close(&sw);
 			goto unlock;

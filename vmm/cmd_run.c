@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errline.h"
+#include "fileio.h"
 #include "fmt.h"
 #include "device.h"
 #include "dev_net.h"
@@ -348,7 +350,7 @@ static int supervise(struct vmm_ctx *ctx, struct vm *vm, pid_t pid, bool foregro
 		describe_exit(status, stopping || vm->state == VM_STOPPING, vm);
 		vm_remove_sockets(vm);
 		if (vm_release_ports(ctx, vm, err, sizeof(err)))
-			fprintf(stderr, "vmm: %s: ports stay in vswitchd for now: %s\n", vm->name, err);
+			errline("%s: ports stay in vswitchd for now: %s", vm->name, err);
 		vm_save(vm);
 	}
 	vm_unlock(lock);
@@ -567,9 +569,9 @@ static int wait_detached(struct vmm_ctx *ctx, struct vm *vm, int notify_fd)
 		return VMM_EXIT_OK;
 	}
 	if (!strncmp(buf, "ERR ", 4))
-		vmm_error("%s: %s", vm->name, buf + 4);
+		errline("%s: %s", vm->name, buf + 4);
 	else
-		vmm_error("%s: the supervisor died while starting QEMU", vm->name);
+		errline("%s: the supervisor died while starting QEMU", vm->name);
 	return VMM_EXIT_FAILURE;
 }
 
@@ -605,7 +607,7 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 	pid_t pid;
 
 	if (run_options_parse(argc, argv, &o, err, sizeof(err))) {
-		vmm_error("%s", err);
+		errline("%s", err);
 		return VMM_EXIT_USAGE;
 	}
 	if (o.help) {
@@ -615,14 +617,14 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 	vm = calloc(1, sizeof(*vm));
 	old = calloc(1, sizeof(*old));
 	if (!vm || !old) {
-		vmm_error("out of memory");
+		errline("out of memory");
 		free(vm);
 		free(old);
 		return VMM_EXIT_FAILURE;
 	}
 	ret = vm_init(vm, ctx->run_dir, o.name);
 	if (ret) {
-		vmm_error("run directory %s is too long", ctx->run_dir);
+		errline("run directory %s is too long", ctx->run_dir);
 		goto fail;
 	}
 
@@ -666,9 +668,10 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 		}
 
 	/* One start at a time under this run directory: names and MACs stay unique. */
-	if (mkdir(ctx->run_dir, 0755) < 0 && errno != EEXIST) {
+	ret = mkdir_p(ctx->run_dir, 0755);
+	if (ret < 0) {
 		fmt(err, sizeof(err), "cannot create run directory %s: %s", ctx->run_dir,
-			 strerror(errno));
+			 strerror(-ret));
 		goto fail_msg;
 	}
 	fmt(path, sizeof(path), "%s/.lock", ctx->run_dir);
@@ -783,7 +786,7 @@ int cmd_run(struct vmm_ctx *ctx, int argc, char **argv)
 undo:
 	undo_start(vm);
 fail_msg:
-	vmm_error("%s: %s", o.name, err);
+	errline("%s: %s", o.name, err);
 fail:
 	strv_free(&qemu_argv);
 	sw_close(&sw);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errline.h"
 #include "qmp.h"
 #include "vmm.h"
 
@@ -60,12 +61,12 @@ int cmd_stop(struct vmm_ctx *ctx, int argc, char **argv)
 		case 't':
 			timeout = (int)strtol(optarg, &end, 10);
 			if (*end || timeout < 0 || timeout > 3600) {
-				vmm_error("--timeout '%s': give seconds, 0 to 3600", optarg);
+				errline("--timeout '%s': give seconds, 0 to 3600", optarg);
 				return VMM_EXIT_USAGE;
 			}
 			break;
 		default:
-			vmm_error("unknown option '%s'", argv[optind - 1]);
+			errline("unknown option '%s'", argv[optind - 1]);
 			return VMM_EXIT_USAGE;
 		}
 	}
@@ -77,12 +78,12 @@ int cmd_stop(struct vmm_ctx *ctx, int argc, char **argv)
 	if (!vm)
 		return VMM_EXIT_FAILURE;
 	if (vm_open(ctx, argv[optind], vm, err, sizeof(err))) {
-		vmm_error("%s", err);
+		errline("%s", err);
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}
 	if (!vm_is_active(vm) || !vm->qemu_pid) {
-		vmm_error("VM '%s' is not running (%s)", vm->name, vm_state_name(vm->state));
+		errline("VM '%s' is not running (%s)", vm->name, vm_state_name(vm->state));
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}
@@ -97,10 +98,10 @@ int cmd_stop(struct vmm_ctx *ctx, int argc, char **argv)
 		if (vm_path(vm, "qmp.sock", path, sizeof(path)) == 0 &&
 		    qmp_open(&q, path, 5000, err, sizeof(err)) == 0) {
 			if (qmp_exec(&q, "system_powerdown", NULL, NULL, 5000, err, sizeof(err)))
-				vmm_error("%s: power-down request failed: %s", vm->name, err);
+				errline("%s: power-down request failed: %s", vm->name, err);
 			qmp_close(&q);
 		} else {
-			vmm_error("%s: cannot reach QMP (%s); forcing", vm->name, err);
+			errline("%s: cannot reach QMP (%s); forcing", vm->name, err);
 			timeout = 0;
 		}
 		if (!wait_qemu_gone(vm, timeout * 1000)) {
@@ -111,7 +112,7 @@ int cmd_stop(struct vmm_ctx *ctx, int argc, char **argv)
 	if (force && vm_qemu_alive(vm)) {
 		kill(vm->qemu_pid, SIGKILL);
 		if (!wait_qemu_gone(vm, 10000)) {
-			vmm_error("%s: QEMU (pid %d) survived SIGKILL", vm->name, (int)vm->qemu_pid);
+			errline("%s: QEMU (pid %d) survived SIGKILL", vm->name, (int)vm->qemu_pid);
 			free(vm);
 			return VMM_EXIT_FAILURE;
 		}
@@ -127,7 +128,7 @@ int cmd_stop(struct vmm_ctx *ctx, int argc, char **argv)
 	vm_refresh(ctx, vm);
 	printf("%s: %s\n", vm->name, vm_state_name(vm->state));
 	if (vm->ports_pending)
-		vmm_error("%s: its vswitchd ports could not be removed yet (is vswitchd running?)",
+		errline("%s: its vswitchd ports could not be removed yet (is vswitchd running?)",
 			  vm->name);
 	free(vm);
 	return VMM_EXIT_OK;
@@ -147,18 +148,18 @@ int cmd_rm(struct vmm_ctx *ctx, int argc, char **argv)
 	if (!vm)
 		return VMM_EXIT_FAILURE;
 	if (vm_open(ctx, argv[1], vm, err, sizeof(err))) {
-		vmm_error("%s", err);
+		errline("%s", err);
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}
 	if (vm_is_active(vm)) {
-		vmm_error("VM '%s' is %s; stop it first (vmm stop %s)", vm->name,
+		errline("VM '%s' is %s; stop it first (vmm stop %s)", vm->name,
 			  vm_state_name(vm->state), vm->name);
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}
 	if (vm->ports_pending && vm_release_ports(ctx, vm, err, sizeof(err))) {
-		vmm_error("%s: cannot remove its vswitchd ports: %s", vm->name, err);
+		errline("%s: cannot remove its vswitchd ports: %s", vm->name, err);
 		free(vm);
 		return VMM_EXIT_FAILURE;
 	}

@@ -10,7 +10,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +19,6 @@
 
 #include "fmt.h"
 #include "vmm.h"
-
-void vmm_error(const char *fmt, ...)
-{
-	char message[1024];
-	va_list ap;
-	char *c;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	for (c = message; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = ' ';
-	fprintf(stderr, "vmm: %s\n", message);
-}
 
 bool vm_qemu_alive(const struct vm *vm)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "hash.h"
 #include "mac.h"
 
 int mac_parse_nic(const char *text, uint8_t mac[6])
@@ -17,25 +18,13 @@ int mac_parse_nic(const char *text, uint8_t mac[6])
 	return 0;
 }
 
-static uint32_t fnv1a(uint32_t hash, const void *data, size_t size)
-{
-	const uint8_t *p = data;
-
-	while (size--) {
-		hash ^= *p++;
-		hash *= 16777619u;
-	}
-	return hash;
-}
-
 void mac_for_nic(const char *vm_name, int nic_id, unsigned int attempt, uint8_t mac[6])
 {
 	char suffix[32];
-	uint32_t hash = 2166136261u;
+	uint32_t hash;
 
-	hash = fnv1a(hash, vm_name, strlen(vm_name));
 	fmt(suffix, sizeof(suffix), "/%d/%u", nic_id, attempt);
-	hash = fnv1a(hash, suffix, strlen(suffix));
+	hash = hash_fnv1a_add(hash_fnv1a_str(vm_name), suffix, strlen(suffix));
 	/* Fold the top byte in so all 32 bits count. */
 	hash ^= hash >> 24;
 	mac[0] = 0x52;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errline.h"
 #include "vmm.h"
 
 static const struct vmm_command commands[] = {
@@ -77,6 +78,7 @@ int main(int argc, char **argv)
 	const struct vmm_command *c;
 	int opt;
 
+	errline_set_prog("vmm");
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+s:h", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -86,7 +88,7 @@ int main(int argc, char **argv)
 		case 'j': ctx.json = true; break;
 		case 'h': print_help(stdout); return VMM_EXIT_OK;
 		default:
-			vmm_error("unknown option '%s' (vmm --help lists them)", argv[optind - 1]);
+			errline("unknown option '%s' (vmm --help lists them)", argv[optind - 1]);
 			return VMM_EXIT_USAGE;
 		}
 	}
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
 		return VMM_EXIT_USAGE;
 	}
 	if (!ctx.run_dir[0] || !ctx.socket_path[0]) {
-		vmm_error("--run-dir and --socket must not be empty");
+		errline("--run-dir and --socket must not be empty");
 		return VMM_EXIT_USAGE;
 	}
 	if (!strcmp(argv[optind], "help")) {
@@ -105,6 +107,6 @@ int main(int argc, char **argv)
 	for (c = commands; c->name; c++)
 		if (!strcmp(c->name, argv[optind]))
 			return c->run(&ctx, argc - optind, argv + optind);
-	vmm_error("unknown command '%s' (vmm --help lists them)", argv[optind]);
+	errline("unknown command '%s' (vmm --help lists them)", argv[optind]);
 	return VMM_EXIT_USAGE;
 }

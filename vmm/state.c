@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "fmt.h"
 #include "state.h"
 
@@ -184,35 +185,31 @@ int vm_load(struct vm *vm, const char *run_dir, const char *name)
 
 int vm_save(const struct vm *vm)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
 	json_t *obj = vm_to_json(vm);
-	int fd, ret = 0;
-	char *text;
+	char *text, *line;
+	size_t size;
+	int ret;
 
 	if (vm_path(vm, "vm.json", path, sizeof(path))) {
 		json_decref(obj);
 		return -ENAMETOOLONG;
 	}
-	fmt(tmp, sizeof(tmp), "%s.tmp", path);
 	text = json_dumps(obj, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(obj);
 	if (!text)
 		return -ENOMEM;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
+	/* One text line: the file ends with a newline. */
+	size = strlen(text);
+	line = realloc(text, size + 2);
+	if (!line) {
+		free(text);
+		return -ENOMEM;
 	}
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) < 0)
-		ret = errno ? -errno : -EIO;
-	close(fd);
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-out:
-	free(text);
+	line[size++] = '\n';
+	line[size] = '\0';
+	ret = file_write_atomic(path, line, size, 0644);
+	free(line);
 	return ret;
 }
 

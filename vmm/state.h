@@ -78,7 +78,7 @@ int vm_from_json(struct vm *vm, const json_t *obj);
 /** vm_load() - read RUN_DIR/NAME/vm.json. Return: 0, -ENOENT (no such VM), or -EINVAL/-errno. */
 int vm_load(struct vm *vm, const char *run_dir, const char *name);
 
-/** vm_save() - write vm.json atomically (temp file, fsync, rename). Return: 0 or -errno. */
+/** vm_save() - write vm.json atomically (file_write_atomic()). Return: 0 or -errno. */
 int vm_save(const struct vm *vm);
 
 /** vm_lock() - take the VM's lock (blocking). Return: lock fd, or -errno. */

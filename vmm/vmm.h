@@ -35,9 +35,6 @@ struct vmm_command {
 	int (*run)(struct vmm_ctx *ctx, int argc, char **argv);	/* argv[0] is the name */
 };
 
-/** vmm_error() - one line on stderr, "vmm: MESSAGE" (control characters blanked). */
-void vmm_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /** vmm_command_usage() - print "usage: vmm NAME USAGE" for @name to stderr. */
 void vmm_command_usage(const char *name);
 

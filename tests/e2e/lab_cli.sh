@@ -3,7 +3,8 @@
 # lab_cli.sh - `netctl lab` as a user meets it: a bad topology file is one
 # line naming the file and line (bad YAML, unknown keys, duplicates, missing
 # references) with exit 2 and nothing created; a failure part-way (a node
-# whose kernel is missing) leaves nothing behind; a NAT lab with a forward
+# whose kernel is missing) leaves nothing behind, also under a run directory
+# that did not exist; a NAT lab with a forward
 # comes up, a second `up` changes nothing, `status` (text and --json) and
 # `graph` (DOT, and SVG when graphviz is installed) describe it, and `down`
 # removes its networks, forward and leases.
@@ -44,6 +45,14 @@ YAML
 assert_fails "up with a missing kernel" lab up "$T_TMP/broken.yaml"
 assert_eq "" "$(netctl --json net list | pyjson '" ".join(n["name"] for n in d["networks"])')" "networks after the failed up"
 [ ! -e "$VMM_RUN/.labs/$LAB.json" ] || fail "the failed lab's record is still there"
+
+say "a run directory whose parents do not exist yet is made"
+out=$(lab up "$T_TMP/broken.yaml" --run-dir "$T_TMP/new/deeper/vmm" 2>&1) && fail "up with a missing kernel succeeded: $out"
+assert_not_contains "$out" "cannot write the lab's record" "up under a new run directory"
+assert_contains "$out" "no-such-kernel" "the node's own failure, past the record"
+[ -d "$T_TMP/new/deeper/vmm/.labs" ] || fail "the run directory's .labs was not made"
+[ ! -e "$T_TMP/new/deeper/vmm/.labs/$LAB.json" ] || fail "the failed lab's record is still there"
+assert_eq "" "$(netctl --json net list | pyjson '" ".join(n["name"] for n in d["networks"])')" "networks after the failed up"
 
 say "a NAT lab with a forward"
 HPORT=$(( 20000 + 0x${T_ID:2:4} % 20000 ))

@@ -15,6 +15,7 @@
 
 /* The unit-test link has no netctl objects, so the pure modules come in as source. */
 #include "../../netctl/args.c"
+#include "../../netctl/cmdline.c"
 #include "../../netctl/help.c"
 #include "../../netctl/table.c"
 #include "../../netctl/output.c"
@@ -53,26 +54,27 @@ static void assert_params(const struct netctl_invocation *inv, json_t *expected)
 	json_decref(expected);
 }
 
+/* netctl names objects by the rule vswitchd applies: lib's name_object_valid(). */
 static void test_name_valid(void **state)
 {
-	assert_true(netctl_name_valid("lab"));
-	assert_true(netctl_name_valid("a"));
-	assert_true(netctl_name_valid("abcdefghijklmno"));	/* 15 */
-	assert_true(netctl_name_valid("A.b-c_D9"));
-	assert_true(netctl_name_valid("a-"));
-	assert_true(netctl_name_valid("..."));
-	assert_false(netctl_name_valid("-"));
-	assert_false(netctl_name_valid("-a"));
-	assert_false(netctl_name_valid(""));
-	assert_false(netctl_name_valid("abcdefghijklmnop"));	/* 16 */
-	assert_false(netctl_name_valid("."));
-	assert_false(netctl_name_valid(".."));
-	assert_false(netctl_name_valid("a/b"));
-	assert_false(netctl_name_valid("a b"));
-	assert_false(netctl_name_valid("a:b"));
-	assert_false(netctl_name_valid("l\xc3\xa4" "b"));
-	assert_false(netctl_name_valid("tab\t"));
-	assert_false(netctl_name_valid("a\nb"));
+	struct netctl_invocation inv;
+	char err[256];
+
+	assert_int_equal(PARSE(&inv, err, "net", "info", "A.b-c_D9"), 0);
+	netctl_invocation_clear(&inv);
+	assert_int_equal(PARSE(&inv, err, "net", "info", "abcdefghijklmno"), 0);	/* 15 */
+	netctl_invocation_clear(&inv);
+	assert_int_equal(PARSE(&inv, err, "stats", "lab", "a-"), 0);
+	netctl_invocation_clear(&inv);
+	assert_int_equal(PARSE(&inv, err, "net", "info", "abcdefghijklmnop"), -EINVAL);
+	assert_int_equal(PARSE(&inv, err, "net", "info", "l\xc3\xa4" "b"), -EINVAL);
+	assert_int_equal(PARSE(&inv, err, "net", "info", "tab\t"), -EINVAL);
+	/* A leading '.' was accepted here and refused by vswitchd. */
+	assert_int_equal(PARSE(&inv, err, "net", "info", ".lab"), -EINVAL);
+	assert_int_equal(PARSE(&inv, err, "net", "info", "..."), -EINVAL);
+	assert_non_null(strstr(err, "it must not start with '.'"));
+	assert_int_equal(PARSE(&inv, err, "net", "info", "a:b"), -EINVAL);
+	assert_non_null(strstr(err, NAME_OBJECT_RULE));
 }
 
 static void test_parse_mac(void **state)
@@ -103,77 +105,79 @@ static void test_parse_mac(void **state)
 	mac_format(expected, text);
 	assert_string_equal(text, "52:54:00:ab:cd:ef");
 
-	assert_true(netctl_unicast_mac_valid("52:54:00:12:34:56"));
-	assert_true(netctl_unicast_mac_valid("02:00:00:00:00:00"));
-	assert_true(netctl_unicast_mac_valid("FE:FF:FF:FF:FF:FF"));
-	assert_false(netctl_unicast_mac_valid("ff:ff:ff:ff:ff:ff"));
-	assert_false(netctl_unicast_mac_valid("01:00:5e:00:00:01"));
-	assert_false(netctl_unicast_mac_valid("33:33:00:00:00:01"));
-	assert_false(netctl_unicast_mac_valid("00:00:00:00:00:00"));
-	assert_false(netctl_unicast_mac_valid("zz:00:00:00:00:01"));
+	assert_true(value_unicast_mac_valid("52:54:00:12:34:56"));
+	assert_true(value_unicast_mac_valid("02:00:00:00:00:00"));
+	assert_true(value_unicast_mac_valid("FE:FF:FF:FF:FF:FF"));
+	assert_false(value_unicast_mac_valid("ff:ff:ff:ff:ff:ff"));
+	assert_false(value_unicast_mac_valid("01:00:5e:00:00:01"));
+	assert_false(value_unicast_mac_valid("33:33:00:00:00:01"));
+	assert_false(value_unicast_mac_valid("00:00:00:00:00:00"));
+	assert_false(value_unicast_mac_valid("zz:00:00:00:00:01"));
 }
 
 static void test_ifname_ip_cidr(void **state)
 {
-	assert_true(netctl_ifname_valid("eth0"));
-	assert_true(netctl_ifname_valid("vsw-lab.10"));
-	assert_true(netctl_ifname_valid("abcdefghijklmno"));
-	assert_false(netctl_ifname_valid("abcdefghijklmnop"));
-	assert_false(netctl_ifname_valid(""));
-	assert_false(netctl_ifname_valid("."));
-	assert_false(netctl_ifname_valid(".."));
-	assert_false(netctl_ifname_valid("a/b"));
-	assert_false(netctl_ifname_valid("eth0:1"));
-	assert_false(netctl_ifname_valid("a b"));
+	struct netctl_invocation inv;
+	char err[256];
 
-	assert_true(netctl_ip_valid("10.0.0.1"));
-	assert_true(netctl_ip_valid("fd00::1"));
-	assert_false(netctl_ip_valid("10.0.0.256"));
-	assert_false(netctl_ip_valid("10.0.0"));
-	assert_false(netctl_ip_valid("10.0.0.1/24"));
-	assert_false(netctl_ip_valid(""));
-	assert_false(netctl_ip_valid("host"));
+	/* Interface names: what the kernel's dev_valid_name() takes (lib's name_ifname_valid()). */
+	assert_int_equal(PARSE(&inv, err, "port", "add", "lab", "p", "--type", "tap", "--ifname", "vsw-lab.10"), 0);
+	netctl_invocation_clear(&inv);
+	assert_int_equal(PARSE(&inv, err, "port", "add", "lab", "p", "--type", "tap", "--ifname", "abcdefghijklmnop"), -EINVAL);
+	assert_int_equal(PARSE(&inv, err, "port", "add", "lab", "p", "--type", "tap", "--ifname", ".."), -EINVAL);
+	assert_int_equal(PARSE(&inv, err, "port", "add", "lab", "p", "--type", "tap", "--ifname", "a b"), -EINVAL);
+	assert_int_equal(PARSE(&inv, err, "port", "add", "lab", "p", "--type", "tap", "--netns", ".."), -EINVAL);
+	assert_int_equal(PARSE(&inv, err, "port", "add", "lab", "p", "--type", "tap", "--netns", "/run/netns/x"), 0);
+	netctl_invocation_clear(&inv);
 
-	assert_true(netctl_cidr_valid("10.0.0.0/24"));
-	assert_true(netctl_cidr_valid("0.0.0.0/0"));
-	assert_true(netctl_cidr_valid("192.168.1.1/32"));
-	assert_true(netctl_cidr_valid("fd00::/64"));
-	assert_true(netctl_cidr_valid("fd00::/128"));
-	assert_false(netctl_cidr_valid("10.0.0.0/33"));
-	assert_false(netctl_cidr_valid("fd00::/129"));
-	assert_false(netctl_cidr_valid("10.0.0.0"));
-	assert_false(netctl_cidr_valid("10.0.0.0/"));
-	assert_false(netctl_cidr_valid("/24"));
-	assert_false(netctl_cidr_valid("10.0.0.0/+24"));
-	assert_false(netctl_cidr_valid("10.0.0.0/24/1"));
-	assert_false(netctl_cidr_valid("10.0.0/24"));
+	assert_true(value_ip_valid("10.0.0.1"));
+	assert_true(value_ip_valid("fd00::1"));
+	assert_false(value_ip_valid("10.0.0.256"));
+	assert_false(value_ip_valid("10.0.0"));
+	assert_false(value_ip_valid("10.0.0.1/24"));
+	assert_false(value_ip_valid(""));
+	assert_false(value_ip_valid("host"));
+
+	assert_true(value_cidr_valid("10.0.0.0/24"));
+	assert_true(value_cidr_valid("0.0.0.0/0"));
+	assert_true(value_cidr_valid("192.168.1.1/32"));
+	assert_true(value_cidr_valid("fd00::/64"));
+	assert_true(value_cidr_valid("fd00::/128"));
+	assert_false(value_cidr_valid("10.0.0.0/33"));
+	assert_false(value_cidr_valid("fd00::/129"));
+	assert_false(value_cidr_valid("10.0.0.0"));
+	assert_false(value_cidr_valid("10.0.0.0/"));
+	assert_false(value_cidr_valid("/24"));
+	assert_false(value_cidr_valid("10.0.0.0/+24"));
+	assert_false(value_cidr_valid("10.0.0.0/24/1"));
+	assert_false(value_cidr_valid("10.0.0/24"));
 }
 
 static void test_parse_count(void **state)
 {
 	uint32_t value = 7;
 
-	assert_int_equal(netctl_parse_count("1", 1, 10, &value), 0);
+	assert_int_equal(value_parse_count("1", 1, 10, &value), 0);
 	assert_int_equal(value, 1);
-	assert_int_equal(netctl_parse_count("0", 0, 10, &value), 0);
+	assert_int_equal(value_parse_count("0", 0, 10, &value), 0);
 	assert_int_equal(value, 0);
-	assert_int_equal(netctl_parse_count("4294967295", 1, UINT32_MAX, &value), 0);
+	assert_int_equal(value_parse_count("4294967295", 1, UINT32_MAX, &value), 0);
 	assert_int_equal(value, UINT32_MAX);
-	assert_int_equal(netctl_parse_count("007", 1, 10, &value), 0);
+	assert_int_equal(value_parse_count("007", 1, 10, &value), 0);
 	assert_int_equal(value, 7);
-	assert_int_equal(netctl_parse_count("4294967296", 1, UINT32_MAX, &value), -ERANGE);
-	assert_int_equal(netctl_parse_count("99999999999999999999999", 1, UINT32_MAX, &value),
+	assert_int_equal(value_parse_count("4294967296", 1, UINT32_MAX, &value), -ERANGE);
+	assert_int_equal(value_parse_count("99999999999999999999999", 1, UINT32_MAX, &value),
 			 -ERANGE);
-	assert_int_equal(netctl_parse_count("0", 1, 10, &value), -ERANGE);
-	assert_int_equal(netctl_parse_count("11", 1, 10, &value), -ERANGE);
-	assert_int_equal(netctl_parse_count("", 1, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("-1", 0, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("+1", 0, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count(" 1", 0, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("1 ", 0, 10, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("0x10", 0, 100, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("1e3", 0, 10000, &value), -EINVAL);
-	assert_int_equal(netctl_parse_count("99999999999x", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("0", 1, 10, &value), -ERANGE);
+	assert_int_equal(value_parse_count("11", 1, 10, &value), -ERANGE);
+	assert_int_equal(value_parse_count("", 1, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("-1", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("+1", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count(" 1", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("1 ", 0, 10, &value), -EINVAL);
+	assert_int_equal(value_parse_count("0x10", 0, 100, &value), -EINVAL);
+	assert_int_equal(value_parse_count("1e3", 0, 10000, &value), -EINVAL);
+	assert_int_equal(value_parse_count("99999999999x", 0, 10, &value), -EINVAL);
 	assert_int_equal(value, 7);
 }
 
@@ -469,6 +473,10 @@ static void test_parse_errors(void **state)
 		  "invalid network name 'abcdefghijklmnop'" },
 		{ { "net", "create", "", "--mode", "nat" }, "invalid network name ''" },
 		{ { "net", "create", "..", "--mode", "nat" }, "'.' and '..' are reserved" },
+		{ { "net", "create", ".hidden", "--mode", "nat" },
+		  "invalid network name '.hidden': it must not start with '.'" },
+		{ { "port", "add", "lab", "...", "--type", "tap" }, "invalid port name '...'" },
+		{ { "stats", "lab", ".vm1" }, "invalid port name '.vm1'" },
 		{ { "net", "create", "a b", "--mode", "nat" }, "invalid network name 'a b'" },
 		{ { "net", "create", "lab", "--mode", "nat", "--subnet", "10.0.0.0" },
 		  "invalid subnet '10.0.0.0'" },

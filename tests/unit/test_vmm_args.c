@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* test_vmm_args.c - vmm's pure parts: `vmm run` options, names, MACs, port names, the KVM/TCG decision. */
+/* test_vmm_args.c - vmm's pure parts: `vmm run` options, names, MACs, port names, the KVM/TCG decision, saving a record. */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,11 +9,18 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <linux/kvm.h>
 
 #include "../../vmm/accel.h"
 #include "../../vmm/args.h"
 #include "../../vmm/mac.h"
+#include "../../vmm/state.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -107,7 +114,7 @@ static void test_run_errors(void **state)
 	expect_run_error(ARGC(bad_opt), bad_opt, "unknown option 'vlan=3'");
 	expect_run_error(ARGC(dup_mac), dup_mac, "given to two NICs");
 	expect_run_error(ARGC(bad_name), bad_name, "VM name 'a.b'");
-	expect_run_error(ARGC(bad_net), bad_net, "1 to 15 characters");
+	expect_run_error(ARGC(bad_net), bad_net, "invalid network name 'this-name-is-too-long': 1-15 characters");
 	expect_run_error(ARGC(extra), extra, "unexpected argument 'b'");
 	expect_run_error(ARGC(unknown), unknown, "unknown option '--bogus'");
 	expect_run_error(ARGC(missing), missing, "needs a value");
@@ -145,6 +152,12 @@ static void test_names(void **state)
 	assert_int_equal(vm_name_check("..", err, sizeof(err)), -EINVAL);
 	assert_int_equal(net_name_check("lab.1", err, sizeof(err)), 0);
 	assert_int_equal(net_name_check("a b", err, sizeof(err)), -EINVAL);
+	/* The rule vswitchd applies: not starting with '.' or '-', at most 15. */
+	assert_int_equal(net_name_check(".lab", err, sizeof(err)), -EINVAL);
+	assert_int_equal(net_name_check("-lab", err, sizeof(err)), -EINVAL);
+	assert_int_equal(net_name_check("..", err, sizeof(err)), -EINVAL);
+	assert_int_equal(net_name_check("abcdefghijklmno", err, sizeof(err)), 0);
+	assert_int_equal(net_name_check("abcdefghijklmnop", err, sizeof(err)), -EINVAL);
 }
 
 static void test_port_names(void **state)
@@ -167,6 +180,14 @@ static void test_port_names(void **state)
 	vm_port_name("a-very-long-vm-name-number-two", 0, c);
 	assert_int_equal(strlen(b), 15);
 	assert_string_not_equal(b, c);
+
+	/* The hashed forms are vswitchd port names of running VMs: they never change. */
+	vm_port_name("fifteen-chars-x", 1, a);
+	assert_string_equal(a, "fifteen-c0987.1");
+	vm_port_name("a-very-long-vm-name-number-one", 0, a);
+	assert_string_equal(a, "a-very-long7839");
+	vm_port_name("lab-with-long-name-router7", 12, a);
+	assert_string_equal(a, "lab-with1297.12");
 }
 
 static void test_macs(void **state)
@@ -195,6 +216,14 @@ static void test_macs(void **state)
 	assert_memory_not_equal(mac, other, 6);
 	mac_for_nic("web", 0, 1, other);
 	assert_memory_not_equal(mac, other, 6);
+
+	/* Generated MACs are guests' addresses (and DHCP leases): they never change. */
+	mac_for_nic("web", 0, 0, mac);
+	mac_format(mac, text);
+	assert_string_equal(text, "52:54:00:2a:7b:cd");
+	mac_for_nic("line-r2", 1, 3, mac);
+	mac_format(mac, text);
+	assert_string_equal(text, "52:54:00:9c:30:e5");
 }
 
 static void test_macs_spread(void **state)
@@ -286,6 +315,47 @@ static void test_accel_decisions(void **state)
 	assert_string_equal(accel_name(ACCEL_TCG), "tcg");
 }
 
+static void ignore_signal(int signal_number)
+{
+	(void)signal_number;
+}
+
+/* A short write (here: the file size limit) reports its own error, not whatever errno held. */
+static void test_save_short_write(void **state)
+{
+	char dir[] = "/tmp/test_vmm_args.XXXXXX", path[PATH_MAX];
+	struct rlimit old_limit, limit = { .rlim_cur = 64, .rlim_max = RLIM_INFINITY };
+	struct sigaction ignore = { .sa_handler = ignore_signal }, old_action;
+	static struct vm vm;
+	int ret;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(vm_init(&vm, dir, "web"), 0);
+	assert_int_equal(mkdir(vm.dir, 0755), 0);
+	snprintf(vm.kernel, sizeof(vm.kernel), "/a/kernel/path/long/enough/to/pass/sixty-four/bytes");
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+	limit.rlim_max = old_limit.rlim_max;
+	sigemptyset(&ignore.sa_mask);
+	assert_int_equal(sigaction(SIGXFSZ, &ignore, &old_action), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &limit), 0);
+	errno = ENOENT;		/* stale, from something earlier */
+	ret = vm_save(&vm);
+	setrlimit(RLIMIT_FSIZE, &old_limit);
+	sigaction(SIGXFSZ, &old_action, NULL);
+	assert_int_equal(ret, -EFBIG);
+
+	/* Nothing half-written is left, and a save that fits still works. */
+	assert_int_equal(vm_path(&vm, "vm.json", path, sizeof(path)), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(vm_save(&vm), 0);
+	assert_int_equal(vm_load(&vm, dir, "web"), 0);
+	assert_string_equal(vm.kernel, "/a/kernel/path/long/enough/to/pass/sixty-four/bytes");
+	vm_remove_dir(&vm);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_macs),
 		cmocka_unit_test(test_macs_spread),
 		cmocka_unit_test(test_accel_decisions),
+		cmocka_unit_test(test_save_short_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

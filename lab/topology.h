@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lab_yaml.h - a lab topology file (YAML, libyaml) parsed into a validated
- * struct lab: networks, nodes with their NICs, and point-to-point links.
- * Pure: no daemon, no files other than the one read by lab_parse_file().
+ * topology.h - a lab as netctl knows it once its file is parsed: networks,
+ * nodes with their NICs, point-to-point links; the names vswitchd and vmm
+ * give them, and the references between them (pure functions).
  */
-#ifndef NETCTL_LAB_YAML_H
-#define NETCTL_LAB_YAML_H
+#ifndef LAB_TOPOLOGY_H
+#define LAB_TOPOLOGY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -101,29 +101,6 @@ struct lab {
 };
 
 /**
- * lab_parse() - parse and validate a topology
- * @text:	the YAML document
- * @size:	bytes in @text
- * @filename:	named in messages ("lab.yaml:12: ...")
- * @lab:	filled on success (may be large: allocate it)
- * @err:	on failure one line, "FILE:LINE: what is wrong"
- * @err_size:	size of @err in bytes
- *
- * Unknown keys, wrong types, bad values, duplicate names and references to
- * unknown networks, nodes or NICs are errors naming the line.
- * Return: 0 or -EINVAL.
- */
-int lab_parse(const char *text, size_t size, const char *filename, struct lab *lab,
-	      char *err, size_t err_size);
-
-/**
- * lab_parse_file() - read @path and lab_parse() it
- * @text:	if not NULL, set to the file's contents (caller frees)
- * Return: 0, -EINVAL (message in @err) or a negative errno from reading.
- */
-int lab_parse_file(const char *path, struct lab *lab, char **text, char *err, size_t err_size);
-
-/**
  * lab_net_name() - the vswitchd network name of a lab's network or link
  * @lab:	the lab's name
  * @name:	the network's or link's name
@@ -138,4 +115,18 @@ int lab_find_network(const struct lab *lab, const char *name);
 /** lab_find_node() - index of node @name, or -1 */
 int lab_find_node(const struct lab *lab, const char *name);
 
-#endif /* NETCTL_LAB_YAML_H */
+/**
+ * lab_resolve() - check and resolve the references between a lab's parts
+ * @lab:	parsed networks, nodes and links; links become two-port isolated
+ *		networks and every NIC gets its net_index
+ * @file:	named in messages ("lab.yaml:12: ...")
+ * @err:	on failure one line, "FILE:LINE: what is wrong"
+ * @err_size:	size of @err in bytes
+ *
+ * Refuses links naming unknown nodes or NICs, NICs on two networks or none,
+ * names meeting after shortening, and forwards to nodes not on their network.
+ * Return: 0 or -EINVAL.
+ */
+int lab_resolve(struct lab *lab, const char *file, char *err, size_t err_size);
+
+#endif /* LAB_TOPOLOGY_H */

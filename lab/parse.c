@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * lab_yaml.c - parse a lab topology (YAML, libyaml) into a validated struct lab.
+ * parse.c - parse a lab topology (YAML, libyaml) into a validated struct lab.
  *
  * Theory of operation: libyaml loads the whole document into a node tree
  * whose every node keeps its position, so each check below can name the line
@@ -19,8 +19,10 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "args.h"
-#include "lab_yaml.h"
+#include "fileio.h"
+#include "names.h"
+#include "parse.h"
+#include "value.h"
 
 struct parse {
 	yaml_document_t doc;
@@ -157,7 +159,7 @@ static int unknown_key(struct parse *p, const yaml_node_t *key_node, const char 
 
 static bool cidr_valid_v4(const char *text)
 {
-	return netctl_cidr_valid(text) && !strchr(text, ':');
+	return value_cidr_valid(text) && !strchr(text, ':');
 }
 
 /* ------------------------------------------------------------------ networks */
@@ -193,12 +195,12 @@ static int parse_forward(struct parse *p, yaml_node_t *node, struct lab_network 
 			has_proto = true;
 		} else if (!strcmp(key, "host")) {
 			ret = get_text(p, value, "host", fw->host, sizeof(fw->host));
-			if (!ret && !netctl_host_port_valid(fw->host))
+			if (!ret && !value_host_port_valid(fw->host))
 				ret = lab_fail(p, value, "invalid host port '%s': expected [ADDR:]PORT[-PORT]", fw->host);
 			has_host = true;
 		} else if (!strcmp(key, "target")) {
 			ret = get_text(p, value, "target", fw->target, sizeof(fw->target));
-			if (!ret && !netctl_target_valid(fw->target))
+			if (!ret && !value_target_valid(fw->target))
 				ret = lab_fail(p, value, "invalid target '%s': expected NODE[:PORT] or IP[:PORT]", fw->target);
 			has_target = true;
 		} else {
@@ -250,11 +252,11 @@ static int parse_network(struct parse *p, yaml_node_t *name_node, yaml_node_t *n
 				ret = lab_fail(p, value, "invalid mode '%s': expected isolated, nat, routed or bridged", net->mode);
 		} else if (!strcmp(key, "subnet")) {
 			ret = get_text(p, value, "subnet", net->subnet, sizeof(net->subnet));
-			if (!ret && !netctl_cidr_valid(net->subnet))
+			if (!ret && !value_cidr_valid(net->subnet))
 				ret = lab_fail(p, value, "invalid subnet '%s': expected ADDRESS/PREFIX", net->subnet);
 		} else if (!strcmp(key, "gateway")) {
 			ret = get_text(p, value, "gateway", net->gateway, sizeof(net->gateway));
-			if (!ret && !netctl_ip_valid(net->gateway))
+			if (!ret && !value_ip_valid(net->gateway))
 				ret = lab_fail(p, value, "invalid gateway '%s'", net->gateway);
 		} else if (!strcmp(key, "dhcp-range")) {
 			const char *dash;
@@ -266,8 +268,8 @@ static int parse_network(struct parse *p, yaml_node_t *name_node, yaml_node_t *n
 				size_t n = dash ? (size_t)(dash - net->dhcp_range) : 0;
 
 				snprintf(first, sizeof(first), "%.*s", (int)n, net->dhcp_range);
-				if (!dash || n >= sizeof(first) || !netctl_ip_valid(first) ||
-				    !netctl_ip_valid(dash + 1))
+				if (!dash || n >= sizeof(first) || !value_ip_valid(first) ||
+				    !value_ip_valid(dash + 1))
 					ret = lab_fail(p, value, "invalid dhcp-range '%s': expected FIRST-LAST", net->dhcp_range);
 			}
 		} else if (!strcmp(key, "dhcp")) {
@@ -275,11 +277,11 @@ static int parse_network(struct parse *p, yaml_node_t *name_node, yaml_node_t *n
 			net->dhcp = flag;
 		} else if (!strcmp(key, "bridge")) {
 			ret = get_text(p, value, "bridge", net->bridge, sizeof(net->bridge));
-			if (!ret && !netctl_ifname_valid(net->bridge))
+			if (!ret && !name_ifname_valid(net->bridge))
 				ret = lab_fail(p, value, "invalid bridge name '%s'", net->bridge);
 		} else if (!strcmp(key, "uplink")) {
 			ret = get_text(p, value, "uplink", net->uplink, sizeof(net->uplink));
-			if (!ret && !netctl_ifname_valid(net->uplink))
+			if (!ret && !name_ifname_valid(net->uplink))
 				ret = lab_fail(p, value, "invalid uplink name '%s'", net->uplink);
 		} else if (!strcmp(key, "forwards")) {
 			ret = expect_sequence(p, value, "forwards");
@@ -343,13 +345,13 @@ static int parse_nic(struct parse *p, yaml_node_t *node, struct lab_node *vm)
 			return ret;
 		if (!strcmp(key, "name")) {
 			ret = get_text(p, value, "NIC name", nic->name, sizeof(nic->name));
-			if (!ret && !netctl_ifname_valid(nic->name))
+			if (!ret && !name_ifname_valid(nic->name))
 				ret = lab_fail(p, value, "invalid NIC name '%s'", nic->name);
 		} else if (!strcmp(key, "network")) {
 			ret = get_name(p, value, "network name", nic->network);
 		} else if (!strcmp(key, "mac")) {
 			ret = get_text(p, value, "mac", nic->mac, sizeof(nic->mac));
-			if (!ret && !netctl_unicast_mac_valid(nic->mac))
+			if (!ret && !value_unicast_mac_valid(nic->mac))
 				ret = lab_fail(p, value, "invalid MAC '%s': expected a unicast xx:xx:xx:xx:xx:xx", nic->mac);
 		} else if (!strcmp(key, "address")) {
 			ret = get_text(p, value, "address", nic->address, sizeof(nic->address));
@@ -394,7 +396,7 @@ static int parse_route(struct parse *p, yaml_node_t *node, struct lab_node *vm)
 				ret = lab_fail(p, value, "invalid route destination '%s': expected IPv4 ADDRESS/LEN or default", route->to);
 		} else if (!strcmp(key, "via")) {
 			ret = get_text(p, value, "via", route->via, sizeof(route->via));
-			if (!ret && (!netctl_ip_valid(route->via) || strchr(route->via, ':')))
+			if (!ret && (!value_ip_valid(route->via) || strchr(route->via, ':')))
 				ret = lab_fail(p, value, "invalid gateway '%s': expected an IPv4 address", route->via);
 		} else {
 			ret = unknown_key(p, key_node, key, "a route", "to, via");
@@ -442,7 +444,7 @@ static int parse_node_key(struct parse *p, const char *key, yaml_node_t *value,
 		ret = get_text(p, value, "cpus", text, sizeof(text));
 		if (ret < 0)
 			return ret;
-		if (netctl_parse_count(text, 1, 64, &count) < 0)
+		if (value_parse_count(text, 1, 64, &count) < 0)
 			return lab_fail(p, value, "invalid cpus '%s': expected 1 to 64", text);
 		vm->cpus = count;
 		return 0;
@@ -500,7 +502,7 @@ static int parse_node(struct parse *p, yaml_node_t *name_node, yaml_node_t *node
 				ret = parse_route(p, node_at(p, *item), vm);
 		} else if (!strcmp(key, "gateway")) {
 			ret = get_text(p, value, "gateway", vm->gateway, sizeof(vm->gateway));
-			if (!ret && (!netctl_ip_valid(vm->gateway) || strchr(vm->gateway, ':')))
+			if (!ret && (!value_ip_valid(vm->gateway) || strchr(vm->gateway, ':')))
 				ret = lab_fail(p, value, "invalid gateway '%s': expected an IPv4 address", vm->gateway);
 		} else if (!strcmp(key, "forwarding")) {
 			ret = get_bool(p, value, "forwarding", &vm->forwarding);
@@ -620,124 +622,6 @@ static int parse_link(struct parse *p, yaml_node_t *node)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ references */
-
-static int resolve(struct parse *p)
-{
-	struct lab *lab = p->lab;
-	char err[256];
-
-#define REF_FAIL(line, ...) do { \
-		snprintf(err, sizeof(err), __VA_ARGS__); \
-		snprintf(p->err, p->err_size, "%s:%d: %s", p->file, (line), err); \
-		return -EINVAL; \
-	} while (0)
-
-	/* Each link becomes a two-port isolated network named after the link. */
-	for (size_t l = 0; l < lab->link_count; l++) {
-		struct lab_link *link = &lab->links[l];
-		struct lab_network *net;
-
-		if (lab_find_network(lab, link->name) >= 0)
-			REF_FAIL(link->line, "duplicate name '%s': a link and a network (or another link)", link->name);
-		if (lab->network_count >= LAB_MAX_NETWORKS)
-			REF_FAIL(link->line, "more than %d networks with links", LAB_MAX_NETWORKS);
-		net = &lab->networks[lab->network_count];
-		memset(net, 0, sizeof(*net));
-		memcpy(net->name, link->name, sizeof(net->name));
-		memcpy(net->mode, "isolated", sizeof("isolated"));
-		net->dhcp = 0;
-		net->link = (int)l;
-		net->line = link->line;
-		lab_net_name(lab->name, net->name, net->net);
-		link->net_index = (int)lab->network_count++;
-
-		for (int e = 0; e < 2; e++) {
-			struct lab_endpoint *end = &link->ends[e];
-			struct lab_node *vm;
-			struct lab_nic *nic = NULL;
-
-			end->node_index = lab_find_node(lab, end->node);
-			if (end->node_index < 0)
-				REF_FAIL(link->line, "link '%s' names unknown node '%s'", link->name, end->node);
-			vm = &lab->nodes[end->node_index];
-			for (size_t n = 0; n < vm->nic_count; n++)
-				if (!strcmp(vm->nics[n].name, end->nic)) {
-					nic = &vm->nics[n];
-					end->nic_index = (int)n;
-				}
-			if (!nic)
-				REF_FAIL(link->line, "link '%s' names unknown NIC '%s' of node '%s'",
-					 link->name, end->nic, end->node);
-			if (nic->network[0])
-				REF_FAIL(link->line, "link '%s': NIC %s:%s is already on network '%s'",
-					 link->name, end->node, end->nic, nic->network);
-			if (nic->net_index >= 0)
-				REF_FAIL(link->line, "link '%s': NIC %s:%s is already in link '%s'",
-					 link->name, end->node, end->nic, lab->networks[nic->net_index].name);
-			nic->net_index = link->net_index;
-		}
-		if (!strcmp(link->ends[0].node, link->ends[1].node) &&
-		    !strcmp(link->ends[0].nic, link->ends[1].nic))
-			REF_FAIL(link->line, "link '%s' joins a NIC to itself", link->name);
-	}
-
-	/* Two vswitchd names may only meet if a hash collides: refuse it. */
-	for (size_t i = 0; i < lab->network_count; i++)
-		for (size_t j = i + 1; j < lab->network_count; j++)
-			if (!strcmp(lab->networks[i].net, lab->networks[j].net))
-				REF_FAIL(lab->networks[j].line, "networks '%s' and '%s' map to the same vswitchd name '%s': rename one",
-					 lab->networks[i].name, lab->networks[j].name, lab->networks[j].net);
-
-	for (size_t v = 0; v < lab->node_count; v++) {
-		struct lab_node *vm = &lab->nodes[v];
-
-		for (size_t n = 0; n < vm->nic_count; n++) {
-			struct lab_nic *nic = &vm->nics[n];
-
-			if (nic->network[0]) {
-				int index = lab_find_network(lab, nic->network);
-
-				if (index < 0 || lab->networks[index].link >= 0)
-					REF_FAIL(nic->line, "node '%s' names unknown network '%s'",
-						 vm->name, nic->network);
-				nic->net_index = index;
-			} else if (nic->net_index < 0) {
-				REF_FAIL(nic->line, "NIC %s:%s has no network and is in no link",
-					 vm->name, nic->name);
-			}
-		}
-	}
-
-	/* A forward to a node must name a node with a NIC on that network. */
-	for (size_t i = 0; i < lab->network_count; i++) {
-		struct lab_network *net = &lab->networks[i];
-
-		for (size_t f = 0; f < net->forward_count; f++) {
-			char target[80];
-			int node;
-
-			snprintf(target, sizeof(target), "%s", net->forwards[f].target);
-			target[strcspn(target, ":")] = '\0';
-			if (isdigit((unsigned char)target[0]))
-				continue;
-			node = lab_find_node(lab, target);
-			if (node < 0)
-				REF_FAIL(net->forwards[f].line, "forward on '%s' names unknown node '%s'",
-					 net->name, target);
-			bool on_net = false;
-
-			for (size_t n = 0; n < lab->nodes[node].nic_count; n++)
-				on_net |= lab->nodes[node].nics[n].net_index == (int)i;
-			if (!on_net)
-				REF_FAIL(net->forwards[f].line, "forward on '%s' names node '%s', which has no NIC there",
-					 net->name, target);
-		}
-	}
-#undef REF_FAIL
-	return 0;
-}
-
 /* ------------------------------------------------------------------ top level */
 
 static int parse_root(struct parse *p, yaml_node_t *root)
@@ -808,7 +692,7 @@ static int parse_root(struct parse *p, yaml_node_t *root)
 		if (ret < 0)
 			return ret;
 	}
-	return resolve(p);
+	return lab_resolve(lab, p->file, p->err, p->err_size);
 }
 
 /**
@@ -861,85 +745,19 @@ int lab_parse(const char *text, size_t size, const char *filename, struct lab *l
  */
 int lab_parse_file(const char *path, struct lab *lab, char **text, char *err, size_t err_size)
 {
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t size = 0, cap = 0;
+	char *buf;
+	size_t size;
 	int ret;
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
-		return ret;
-	}
-	for (;;) {
-		size_t n;
-
-		if (size + 4096 + 1 > cap) {
-			char *grown = realloc(buf, cap = 2 * cap + 8192);
-
-			if (!grown) {
-				free(buf);
-				fclose(f);
-				snprintf(err, err_size, "%s: out of memory", path);
-				return -ENOMEM;
-			}
-			buf = grown;
-		}
-		n = fread(buf + size, 1, 4096, f);
-		size += n;
-		if (n < 4096)
-			break;
-	}
-	ret = ferror(f) ? -EIO : 0;
-	fclose(f);
+	ret = file_read_all(path, LAB_FILE_MAX, &buf, &size);
 	if (ret < 0) {
-		free(buf);
-		snprintf(err, err_size, "cannot read %s", path);
+		snprintf(err, err_size, "cannot read %s: %s", path, strerror(-ret));
 		return ret;
 	}
-	buf[size] = '\0';
 	ret = lab_parse(buf, size, path, lab, err, err_size);
 	if (text && !ret)
 		*text = buf;
 	else
 		free(buf);
 	return ret;
-}
-
-/* FNV-1a: short, stable names; not security. */
-static uint32_t name_hash(const char *text)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *text; text++)
-		h = (h ^ (unsigned char)*text) * 16777619u;
-	return h;
-}
-
-void lab_net_name(const char *lab, const char *name, char out[LAB_NET_NAME_MAX + 1])
-{
-	char full[2 * LAB_NAME_MAX + 2];
-
-	snprintf(full, sizeof(full), "%s-%s", lab, name);
-	if (strlen(full) <= LAB_NET_NAME_MAX) {
-		memcpy(out, full, strlen(full) + 1);
-		return;
-	}
-	snprintf(out, LAB_NET_NAME_MAX + 1, "%.10s-%04x", full, name_hash(full) & 0xffff);
-}
-
-int lab_find_network(const struct lab *lab, const char *name)
-{
-	for (size_t i = 0; i < lab->network_count; i++)
-		if (!strcmp(lab->networks[i].name, name))
-			return (int)i;
-	return -1;
-}
-
-int lab_find_node(const struct lab *lab, const char *name)
-{
-	for (size_t i = 0; i < lab->node_count; i++)
-		if (!strcmp(lab->nodes[i].name, name))
-			return (int)i;
-	return -1;
 }
