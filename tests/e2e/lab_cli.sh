@@ -103,7 +103,7 @@ say "down removes networks, forwards and leases"
 assert_ok "lab down" lab down "$LAB" >/dev/null
 assert_eq "" "$(netctl --json net list | pyjson '" ".join(n["name"] for n in d["networks"])')" "networks after down"
 assert_eq 0 "$(netctl --json forward list | pyjson 'len(d["forwards"])')" "forwards after down"
-assert_eq "" "$(nft list table inet vswitch 2>/dev/null | grep -F "$HPORT" || true)" "nftables rules for the forward"
+assert_eq "" "$(nft list table inet "$T_TABLE" 2>/dev/null | grep -F "$HPORT" || true)" "nftables rules for the forward"
 assert_eq "" "$(pgrep -f -- "$VMM_RUN/" || true)" "QEMU or vmm processes after down"
 stop_vswitchd
 say "passed"
