@@ -61,13 +61,12 @@ int dhcp_pool_init(struct dhcp_pool *pool, uint32_t subnet, uint32_t mask, uint3
 	pool->server_ip = server_ip;
 	pool->next_unused = first;
 	pool->reuse_cursor = first;
-	pool->cap = 256;
-	pool->nbuckets = 1024;
+	pool->cap = 16;
+	pool->nbuckets = 16;
 	pool->leases = calloc(pool->cap, sizeof(*pool->leases));
 	pool->ip_buckets = calloc(pool->nbuckets, sizeof(uint32_t));
 	pool->mac_buckets = calloc(pool->nbuckets, sizeof(uint32_t));
-	pool->hosts = calloc(DHCP_MAX_HOSTS, sizeof(*pool->hosts));
-	if (!pool->leases || !pool->ip_buckets || !pool->mac_buckets || !pool->hosts) {
+	if (!pool->leases || !pool->ip_buckets || !pool->mac_buckets) {
 		dhcp_pool_free(pool);
 		return -ENOMEM;
 	}
@@ -82,6 +81,10 @@ void dhcp_pool_free(struct dhcp_pool *pool)
 	free(pool->ip_buckets);
 	free(pool->mac_buckets);
 	free(pool->hosts);
+	free(pool->ports);
+	pool->ports = NULL;
+	pool->port_slots = pool->ports_used = 0;
+	pool->hosts_cap = 0;
 	pool->leases = NULL;
 	pool->ip_buckets = pool->mac_buckets = NULL;
 	pool->hosts = NULL;
@@ -219,6 +222,15 @@ int dhcp_pool_host_add(struct dhcp_pool *pool, const struct dhcp_host *host)
 		return -EEXIST;
 	if (pool->nhosts >= DHCP_MAX_HOSTS)
 		return -ENOSPC;
+	if (pool->nhosts == pool->hosts_cap) {
+		uint32_t cap = pool->hosts_cap ? 2 * pool->hosts_cap : 8;
+		struct dhcp_host *hosts = realloc(pool->hosts, (size_t)cap * sizeof(*hosts));
+
+		if (!hosts)
+			return -ENOMEM;
+		pool->hosts = hosts;
+		pool->hosts_cap = cap;
+	}
 	pool->hosts[pool->nhosts++] = *host;
 	return 0;
 }
@@ -302,25 +314,73 @@ bool dhcp_pool_ip_available(const struct dhcp_pool *pool, uint32_t ip, const uin
 	return !dhcp_lease_active(lease, now);
 }
 
+static uint32_t port_home(uint64_t port_uid, uint32_t slots)
+{
+	return (uint32_t)(port_uid * 0x9e3779b97f4a7c15ull >> 40) & (slots - 1);
+}
+
+/*
+ * Make room for one more port: rebuild the table, leaving out ports that
+ * hold no lease (deleted ports' uids are never reused, so this is where
+ * they go), doubling it if it would still be over half full.
+ * Return: 0 or -ENOMEM (the old table stays).
+ */
+static int port_table_rebuild(struct dhcp_pool *pool)
+{
+	uint32_t live = 0, slots = pool->port_slots ? pool->port_slots : 16, i;
+	struct dhcp_port_count *t;
+
+	for (i = 0; i < pool->port_slots; i++)
+		live += pool->ports[i].port_uid && pool->ports[i].count;
+	while (2 * (live + 1) > slots)
+		slots *= 2;
+	t = calloc(slots, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < pool->port_slots; i++) {
+		const struct dhcp_port_count *s = &pool->ports[i];
+		uint32_t j;
+
+		if (!s->port_uid || !s->count)
+			continue;
+		for (j = port_home(s->port_uid, slots); t[j].port_uid; j = (j + 1) & (slots - 1))
+			;
+		t[j] = *s;
+	}
+	free(pool->ports);
+	pool->ports = t;
+	pool->port_slots = slots;
+	pool->ports_used = live;
+	return 0;
+}
+
 static struct dhcp_port_count *port_slot(struct dhcp_pool *pool, uint64_t port_uid, bool create)
 {
-	uint32_t i, h = (uint32_t)(port_uid * 0x9e3779b97f4a7c15ull >> 40) & (DHCP_PORT_SLOTS - 1);
+	uint32_t i, h;
 
-	for (i = 0; i < DHCP_PORT_SLOTS; i++) {
-		struct dhcp_port_count *s = &pool->ports[(h + i) & (DHCP_PORT_SLOTS - 1)];
+	if (pool->port_slots) {
+		h = port_home(port_uid, pool->port_slots);
+		for (i = 0; i < pool->port_slots; i++) {
+			struct dhcp_port_count *s = &pool->ports[(h + i) & (pool->port_slots - 1)];
 
-		if (s->port_uid == port_uid)
-			return s;
-		if (!s->port_uid) {
-			if (!create)
-				return NULL;
-			s->port_uid = port_uid;
-			s->count = 0;
-			s->recounted = 0;
-			return s;
+			if (s->port_uid == port_uid)
+				return s;
+			if (!s->port_uid)
+				break;
 		}
 	}
-	return NULL;
+	if (!create)
+		return NULL;
+	if (2 * (pool->ports_used + 1) > pool->port_slots && port_table_rebuild(pool))
+		return NULL;
+	for (i = port_home(port_uid, pool->port_slots); pool->ports[i].port_uid;
+	     i = (i + 1) & (pool->port_slots - 1))
+		;
+	pool->ports[i].port_uid = port_uid;
+	pool->ports[i].count = 0;
+	pool->ports[i].recounted = 0;
+	pool->ports_used++;
+	return &pool->ports[i];
 }
 
 void dhcp_pool_port_take(struct dhcp_pool *pool, uint64_t port_uid)

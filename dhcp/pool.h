@@ -44,7 +44,6 @@ struct dhcp_port_count {
 	int64_t recounted;	/* when it was last counted exactly */
 };
 
-#define DHCP_PORT_SLOTS		2048	/* more than the daemon's ports */
 #define DHCP_MAX_HOSTS		4096
 #define DHCP_OFFER_TIME		60	/* seconds an offer reserves its address */
 #define DHCP_QUARANTINE_TIME	600	/* seconds a declined address rests */
@@ -62,14 +61,21 @@ struct dhcp_pool {
 	uint32_t nbuckets;		/* power of two */
 
 	struct dhcp_host *hosts;
-	uint32_t nhosts;
+	uint32_t nhosts, hosts_cap;
 
 	uint32_t next_unused;		/* addresses from here on were never handed out */
 	uint32_t reuse_cursor;		/* round-robin scan for reusable addresses */
 	int64_t exhausted_until;	/* a full scan found nothing; none frees before this */
 	uint32_t offers;		/* outstanding offers (lazy, see pool.c) */
 	int64_t offers_recounted;
-	struct dhcp_port_count ports[DHCP_PORT_SLOTS];
+	/*
+	 * Leases per port: open addressing by port uid, at most half full,
+	 * grown (dropping ports that hold nothing) as ports come. Every table
+	 * of the pool starts small and grows with use, so an idle network's
+	 * DHCP state costs a few kilobytes.
+	 */
+	struct dhcp_port_count *ports;
+	uint32_t port_slots, ports_used;	/* slots (a power of two, or 0), slots taken */
 };
 
 /**

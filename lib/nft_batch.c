@@ -329,6 +329,15 @@ int nft_commit(struct nft_batch *b, char *err, size_t err_size)
 	bufsize = (int)(total + 65536);
 	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &bufsize, sizeof(bufsize)) < 0)
 		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof(bufsize));
+	/*
+	 * The kernel acknowledges every message of the batch before we read
+	 * any, and each acknowledgement costs about a kilobyte of receive
+	 * buffer (its socket buffer, not its 36 bytes): make room for all of
+	 * them, or a large table fails with ENOBUFS (as nft itself does).
+	 */
+	bufsize = (int)(b->msgs * 1024 + 65536);
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &bufsize, sizeof(bufsize)) < 0)
+		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize));
 	mh.msg_name = &kernel;
 	mh.msg_namelen = sizeof(kernel);
 	mh.msg_iov = iov;

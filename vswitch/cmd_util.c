@@ -20,6 +20,8 @@ int cmd_need_network(json_t *params, const char *key, struct network **netp,
 		snprintf(err, err_size, "network '%s' not found", name);
 		return -ENOENT;
 	}
+	/* A request acts on a network as it is: one still starting starts now. */
+	net_settle(*netp);
 	return 0;
 }
 

@@ -51,7 +51,7 @@
 #include "port.h"
 #include "service.h"
 
-#define DP_MAX_PORTS		1024
+#define DP_MAX_PORTS		4096
 #define DP_BURSTS_PER_ROUND	8
 #define DP_EPOLL_EVENTS		64
 #define DP_FDB_SWEEP_SEC	10	/* expired FDB entries are swept this often */

@@ -126,6 +126,8 @@ uint64_t dpif_now_sec(void)
 unsigned int dpif_fdb_snapshot(const struct network *net, struct fdb_entry *entries,
 			       unsigned int max)
 {
+	/* Arrays the datapath outgrew go now, while this thread reads none. */
+	fdb_reclaim(net->fdb);
 	return fdb_dump(net->fdb, entries, max, dpif_now_sec());
 }
 

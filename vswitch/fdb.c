@@ -9,8 +9,14 @@
  * touch one or two cache lines in the common case.
  *
  * Storage is one power-of-two array of 16-byte slots with linear probing,
- * sized to at least twice the capacity so the load factor stays at or below
- * one half and probe sequences stay short. A slot packs the MAC (48 bits) and
+ * kept at least twice as large as the entries it holds so the load factor
+ * stays at or below one half and probe sequences stay short. It starts
+ * small (16 slots: an idle network's FDB costs a few hundred bytes) and
+ * doubles as entries arrive, up to twice the capacity. Doubling happens in
+ * the writer, at most ~25 times in a table's life, and costs one rehash;
+ * the old array is not freed there but retired, because the control thread
+ * may be reading it: that thread (the only reader) frees retired arrays in
+ * fdb_reclaim(), at a moment it is reading nothing. A slot packs the MAC (48 bits) and
  * the port (16 bits) into one 64-bit key, so a probe compares one word; a
  * port field of FDB_SLOT_FREE marks an empty slot. Removal uses backward-shift
  * deletion instead of tombstones, so probe sequences never grow with churn
@@ -49,6 +55,7 @@
 
 #define FDB_SLOT_FREE		0xffffu		/* port field of an empty slot */
 #define FDB_MIN_SLOTS		16u
+#define FDB_MAX_RETIRED		32	/* more than the doublings from 16 slots to 2^29 */
 #define FDB_MAX_CAPACITY	(1u << 28)	/* keeps slot arithmetic far from overflow */
 #define FDB_MAC_MASK		0xffffffffffffULL
 #define FDB_PORT_SHIFT		48
@@ -59,9 +66,17 @@ struct fdb_slot {
 	uint64_t seen;		/* now_sec of the last frame from this MAC */
 };
 
+struct fdb_table {
+	uint32_t mask;		/* slot count - 1; the count is a power of two */
+	uint32_t unused;
+	struct fdb_slot slots[];
+};
+
 struct fdb {
-	struct fdb_slot *slots;
-	uint32_t slot_mask;	/* slot count - 1; the count is a power of two */
+	/* The writer's table; published to readers with a release store. */
+	struct fdb_table *tab;
+	uint32_t max_slots;	/* the table never grows beyond this */
+	struct fdb_table *retired[FDB_MAX_RETIRED];	/* outgrown, for fdb_reclaim() */
 	unsigned int capacity;	/* most entries held */
 	unsigned int count;	/* entries held, including expired ones not yet swept */
 	uint32_t aging_sec;
@@ -123,8 +138,8 @@ static inline void count_store(struct fdb *fdb, unsigned int count)
 	__atomic_store_n(&fdb->count, count, __ATOMIC_RELAXED);
 }
 
-/* Home slot of a MAC: a seeded splitmix64-style finaliser over its 48 bits. */
-static inline uint32_t fdb_home(const struct fdb *fdb, uint64_t mac_key)
+/* Home slot of a MAC in a table of @mask + 1 slots: a seeded splitmix64-style finaliser over its 48 bits. */
+static inline uint32_t fdb_home_in(const struct fdb *fdb, uint64_t mac_key, uint32_t mask)
 {
 	uint64_t h = mac_key ^ fdb->hash_seed;
 
@@ -133,7 +148,12 @@ static inline uint32_t fdb_home(const struct fdb *fdb, uint64_t mac_key)
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;
-	return (uint32_t)h & fdb->slot_mask;
+	return (uint32_t)h & mask;
+}
+
+static inline uint32_t fdb_home(const struct fdb *fdb, uint64_t mac_key)
+{
+	return fdb_home_in(fdb, mac_key, fdb->tab->mask);
 }
 
 /* An entry is gone once it has been unseen for more than the aging time. */
@@ -162,6 +182,19 @@ static uint64_t fdb_random_seed(const void *salt)
 	       (uint64_t)(uintptr_t)salt;
 }
 
+static struct fdb_table *fdb_table_new(uint32_t slot_count)
+{
+	struct fdb_table *t = malloc(sizeof(*t) + (size_t)slot_count * sizeof(t->slots[0]));
+
+	if (!t)
+		return NULL;
+	t->mask = slot_count - 1;
+	t->unused = 0;
+	for (uint32_t i = 0; i < slot_count; i++)
+		slot_clear(&t->slots[i]);
+	return t;
+}
+
 /**
  * fdb_new() - create an empty table
  * @capacity:	most entries held (rounded up internally as needed)
@@ -174,26 +207,24 @@ static uint64_t fdb_random_seed(const void *salt)
 struct fdb *fdb_new(unsigned int capacity, uint32_t aging_sec, uint32_t mac_limit)
 {
 	struct fdb *fdb;
-	uint32_t slot_count = FDB_MIN_SLOTS;
+	uint32_t max_slots = FDB_MIN_SLOTS;
 
 	if (capacity > FDB_MAX_CAPACITY) {
 		errno = EINVAL;
 		return NULL;
 	}
-	while (slot_count < 2 * capacity)
-		slot_count <<= 1;
+	while (max_slots < 2 * capacity)
+		max_slots <<= 1;
 
 	fdb = calloc(1, sizeof(*fdb));
 	if (!fdb)
 		return NULL;
-	fdb->slots = malloc((size_t)slot_count * sizeof(*fdb->slots));
-	if (!fdb->slots) {
+	fdb->tab = fdb_table_new(FDB_MIN_SLOTS);
+	if (!fdb->tab) {
 		free(fdb);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < slot_count; i++)
-		slot_clear(&fdb->slots[i]);
-	fdb->slot_mask = slot_count - 1;
+	fdb->max_slots = max_slots;
 	fdb->capacity = capacity;
 	fdb->aging_sec = aging_sec;
 	fdb->mac_limit = mac_limit;
@@ -210,7 +241,8 @@ void fdb_free(struct fdb *fdb)
 {
 	if (!fdb)
 		return;
-	free(fdb->slots);
+	fdb_reclaim(fdb);
+	free(fdb->tab);
 	free(fdb);
 }
 
@@ -221,9 +253,10 @@ void fdb_free(struct fdb *fdb)
  */
 static void fdb_remove_slot(struct fdb *fdb, uint32_t hole)
 {
-	uint32_t mask = fdb->slot_mask;
+	struct fdb_slot *slots = fdb->tab->slots;
+	uint32_t mask = fdb->tab->mask;
 	uint32_t pos = hole;
-	struct fdb_slot *slot = &fdb->slots[hole];
+	struct fdb_slot *slot = &slots[hole];
 
 	fdb->port_counts[slot_port(slot)]--;
 	count_store(fdb, fdb->count - 1);
@@ -231,17 +264,17 @@ static void fdb_remove_slot(struct fdb *fdb, uint32_t hole)
 		uint32_t home;
 
 		pos = (pos + 1) & mask;
-		slot = &fdb->slots[pos];
+		slot = &slots[pos];
 		if (slot_is_free(slot))
 			break;
 		home = fdb_home(fdb, slot_mac(slot));
 		/* Distance from home to pos versus from hole to pos, both cyclic. */
 		if (((pos - home) & mask) >= ((pos - hole) & mask)) {
-			slot_store(&fdb->slots[hole], slot->key, slot->seen);
+			slot_store(&slots[hole], slot->key, slot->seen);
 			hole = pos;
 		}
 	}
-	slot_clear(&fdb->slots[hole]);
+	slot_clear(&slots[hole]);
 }
 
 /* Remove every slot @match accepts. Return: how many. */
@@ -259,8 +292,8 @@ static unsigned int fdb_remove_matching(struct fdb *fdb,
 	 * slots after it (or wrapped entries, already checked, back to the end),
 	 * so re-checking slot i after a removal visits every entry at least once.
 	 */
-	while (i <= fdb->slot_mask && fdb->count) {
-		const struct fdb_slot *slot = &fdb->slots[i];
+	while (i <= fdb->tab->mask && fdb->count) {
+		const struct fdb_slot *slot = &fdb->tab->slots[i];
 
 		if (!slot_is_free(slot) && match(fdb, slot, arg)) {
 			fdb_remove_slot(fdb, i);
@@ -354,7 +387,7 @@ static inline bool fdb_find(const struct fdb *fdb, uint64_t mac_key, uint32_t *i
 
 	/* The table is never full (at most half the slots used), so this ends. */
 	for (;;) {
-		const struct fdb_slot *slot = &fdb->slots[i];
+		const struct fdb_slot *slot = &fdb->tab->slots[i];
 
 		if (slot_is_free(slot)) {
 			*index = i;
@@ -364,8 +397,56 @@ static inline bool fdb_find(const struct fdb *fdb, uint64_t mac_key, uint32_t *i
 			*index = i;
 			return true;
 		}
-		i = (i + 1) & fdb->slot_mask;
+		i = (i + 1) & fdb->tab->mask;
 	}
+}
+
+/*
+ * Double the table (writer only): rehash every entry into a new array,
+ * publish it, and retire the old one for fdb_reclaim().
+ * Return: 0, or -ENOMEM / -ENOSPC (at the size limit); the table is unchanged then.
+ */
+static int fdb_grow(struct fdb *fdb)
+{
+	struct fdb_table *old = fdb->tab, *t;
+	uint32_t size = old->mask + 1, r;
+
+	if (size >= fdb->max_slots)
+		return -ENOSPC;
+	for (r = 0; r < FDB_MAX_RETIRED && __atomic_load_n(&fdb->retired[r], __ATOMIC_ACQUIRE); r++)
+		;
+	if (r == FDB_MAX_RETIRED)
+		return -ENOSPC;	/* the reader has not reclaimed: wait for it */
+	t = fdb_table_new(size * 2);
+	if (!t)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < size; i++) {
+		const struct fdb_slot *slot = &old->slots[i];
+		uint32_t j;
+
+		if (slot_is_free(slot))
+			continue;
+		j = fdb_home_in(fdb, slot_mac(slot), t->mask);
+		while (!slot_is_free(&t->slots[j]))
+			j = (j + 1) & t->mask;
+		t->slots[j] = *slot;
+	}
+	__atomic_store_n(&fdb->tab, t, __ATOMIC_RELEASE);
+	__atomic_store_n(&fdb->retired[r], old, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void fdb_reclaim(struct fdb *fdb)
+{
+	for (unsigned int r = 0; r < FDB_MAX_RETIRED; r++)
+		free(__atomic_exchange_n(&fdb->retired[r], NULL, __ATOMIC_ACQ_REL));
+}
+
+size_t fdb_memory(const struct fdb *fdb)
+{
+	const struct fdb_table *t = __atomic_load_n(&fdb->tab, __ATOMIC_ACQUIRE);
+
+	return sizeof(*fdb) + sizeof(*t) + ((size_t)t->mask + 1) * sizeof(t->slots[0]);
 }
 
 /* One learning attempt on the stored counts, which may include expired entries. */
@@ -381,13 +462,19 @@ static enum fdb_learn_result fdb_try_learn(struct fdb *fdb, uint64_t mac_key,
 			return FDB_LIMIT;
 		if (fdb->count >= fdb->capacity)
 			return FDB_FULL;
-		slot_set(&fdb->slots[i], mac_key, port, now_sec);
+		/* Keep at most half the slots used: double first, and look again. */
+		if (2 * (fdb->count + 1) > fdb->tab->mask + 1) {
+			if (fdb_grow(fdb))
+				return FDB_FULL;	/* no memory: not learned, the frame still floods */
+			fdb_find(fdb, mac_key, &i);
+		}
+		slot_set(&fdb->tab->slots[i], mac_key, port, now_sec);
 		fdb->port_counts[port]++;
 		count_store(fdb, fdb->count + 1);
 		return FDB_LEARNED;
 	}
 
-	slot = &fdb->slots[i];
+	slot = &fdb->tab->slots[i];
 	old_port = slot_port(slot);
 	if (fdb_expired(fdb, slot, now_sec)) {
 		/* Reuse the slot as if it were new; it does not count against itself. */
@@ -462,9 +549,9 @@ int fdb_lookup(const struct fdb *fdb, const uint8_t mac[6], uint64_t now_sec)
 
 	if (!fdb_find(fdb, mac_to_key(mac), &i))
 		return -1;
-	if (fdb_expired(fdb, &fdb->slots[i], now_sec))
+	if (fdb_expired(fdb, &fdb->tab->slots[i], now_sec))
 		return -1;
-	return slot_port(&fdb->slots[i]);
+	return slot_port(&fdb->tab->slots[i]);
 }
 
 /**
@@ -509,13 +596,14 @@ unsigned int fdb_port_count(const struct fdb *fdb, uint16_t port)
 unsigned int fdb_dump(const struct fdb *fdb, struct fdb_entry *entries,
 		      unsigned int max, uint64_t now_sec)
 {
+	const struct fdb_table *t = __atomic_load_n(&fdb->tab, __ATOMIC_ACQUIRE);
 	unsigned int copied = 0;
 
-	for (uint32_t i = 0; i <= fdb->slot_mask && copied < max; i++) {
+	for (uint32_t i = 0; i <= t->mask && copied < max; i++) {
 		struct fdb_slot slot;
 
-		slot.key = __atomic_load_n(&fdb->slots[i].key, __ATOMIC_RELAXED);
-		slot.seen = __atomic_load_n(&fdb->slots[i].seen, __ATOMIC_RELAXED);
+		slot.key = __atomic_load_n(&t->slots[i].key, __ATOMIC_RELAXED);
+		slot.seen = __atomic_load_n(&t->slots[i].seen, __ATOMIC_RELAXED);
 		if (slot_is_free(&slot) || fdb_expired(fdb, &slot, now_sec))
 			continue;
 		key_to_mac(slot_mac(&slot), entries[copied].mac);

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FDB_MAX_PORTS		4096	/* port ids are 0 .. FDB_MAX_PORTS - 1 */
+#define FDB_MAX_PORTS		256	/* port ids are 0 .. FDB_MAX_PORTS - 1 (a network's ports) */
 #define FDB_DEFAULT_AGING	300	/* seconds */
 #define FDB_DEFAULT_MAC_LIMIT	1024	/* per port */
 #define FDB_DEFAULT_CAPACITY	65536	/* entries per network */
@@ -41,6 +41,15 @@ enum fdb_learn_result {
  * Return: the table or NULL (ENOMEM).
  */
 struct fdb *fdb_new(unsigned int capacity, uint32_t aging_sec, uint32_t mac_limit);
+
+/**
+ * fdb_reclaim() - free the arrays the table outgrew. Call only from the
+ * thread that reads the table (fdb_dump()), while it is not reading.
+ */
+void fdb_reclaim(struct fdb *fdb);
+
+/** fdb_memory() - bytes the table holds now (its current array; any thread). */
+size_t fdb_memory(const struct fdb *fdb);
 
 /** fdb_free() - free the table. Accepts NULL. */
 void fdb_free(struct fdb *fdb);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -207,6 +208,22 @@ static void keep_off_pmd_cpu(int pmd_cpu)
 	CPU_CLR(pmd_cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		log_warn("cannot keep the control thread off CPU %d: %s", pmd_cpu, strerror(errno));
+}
+
+/*
+ * Every port holds descriptors (a vhost-user socket, its kick and call
+ * eventfds, a tap): a thousand networks need more than the usual soft limit
+ * of 1024. Take what the hard limit allows.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("cannot raise the open-file limit: %s", strerror(errno));
+	}
 }
 
 static void client_close(struct client *c)
@@ -408,6 +425,7 @@ int main(int argc, char **argv)
 	}
 	write_pid(pid_fd);
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 
 	daemon_loop = loop_new();
 	if (!daemon_loop) {
@@ -455,8 +473,8 @@ int main(int argc, char **argv)
 	}
 
 	started = net_load_all();
-	log_info("vswitchd ready: control socket %s, %d network%s restored", sock_path,
-		 started, started == 1 ? "" : "s");
+	log_info("vswitchd ready: control socket %s, %d network%s defined (those that ran start in the background)",
+		 sock_path, started, started == 1 ? "" : "s");
 	report_ready(&ready_fd, 0);
 
 	ret = loop_run(daemon_loop);

@@ -18,6 +18,7 @@
 
 #include "fdb.h"
 #include "forward.h"
+#include "journal.h"
 #include "names.h"
 #include "port.h"
 
@@ -84,6 +85,7 @@ struct network {
 
 	/* The orchestrator's bookkeeping (network.c). */
 	bool active;			/* running; false: defined only (net stop) */
+	bool pending_start;		/* loaded at start-up, starting in the background */
 	char start_error[256];		/* why it did not start at load, or "" */
 	/*
 	 * Definitions of ports that could not be recreated at start (say, their
@@ -96,6 +98,8 @@ struct network {
 	struct forward *forwards;	/* port forwards, in the order added */
 	size_t nforwards;
 	size_t forwards_size;		/* allocated entries */
+	struct journal forward_log;	/* their persistence: NAME.forwards (fd -1 until used) */
+	bool resave;			/* the definition changed while loading: save it once loaded */
 
 	struct network *next;
 };

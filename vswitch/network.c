@@ -31,11 +31,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "dhcp_service.h"
 #include "dpif.h"
 #include "fileio.h"
 #include "fw.h"
 #include "log.h"
+#include "loop.h"
 #include "mode.h"
 #include "network.h"
 #include "network_int.h"
@@ -228,7 +230,7 @@ err_host:
 
 static void net_free(struct network *net)
 {
-	net_forwards_free(net);
+	net_forwards_forget(net, false);
 	fdb_free(net->fdb);
 	json_decref(net->params);
 	json_decref(net->failed_ports);
@@ -288,6 +290,7 @@ static int net_define(json_t *params, bool persist, bool start, const char *sour
 	if (!net)
 		return -ENOMEM;
 	snprintf(net->name, sizeof(net->name), "%s", name);
+	net->forward_log.fd = -1;
 	net->uid = ++net_uid_next;
 	net->mode = mode;
 	net->aging = FDB_DEFAULT_AGING;
@@ -337,8 +340,11 @@ static int net_define(json_t *params, bool persist, bool start, const char *sour
 			goto err_unlink;
 		}
 	}
-	log_info("network %s: %s (mode %s)", net->name, start ? "created" : "defined, not started",
-		 mode_name);
+	if (start || persist)
+		log_info("network %s: %s (mode %s)", net->name, start ? "created" : "defined, not started",
+			 mode_name);
+	else
+		log_debug("network %s: loaded (mode %s)", net->name, mode_name);
 	if (netp)
 		*netp = net;
 	return 0;
@@ -358,6 +364,7 @@ int net_create(json_t *params, bool persist, struct network **netp,
 
 int net_destroy(struct network *net, bool force, char *err, size_t err_size)
 {
+	net_settle(net);
 	/* The gateway is the network's own; it goes with it. */
 	unsigned int user_ports = net->nports - (net->gateway ? 1 : 0);
 
@@ -367,6 +374,7 @@ int net_destroy(struct network *net, bool force, char *err, size_t err_size)
 		return -EBUSY;
 	}
 	net_store_unlink(net);
+	net_forwards_forget(net, true);
 	net_ports_down(net, false, true);
 	net_dhcp_off(net, true);
 	if (net->active)
@@ -402,6 +410,7 @@ void net_shutdown(void)
 
 int net_start(struct network *net, char *err, size_t err_size)
 {
+	net_settle(net);
 	json_t *pending;
 	int ret;
 
@@ -425,6 +434,7 @@ int net_start(struct network *net, char *err, size_t err_size)
 
 int net_stop(struct network *net, char *err, size_t err_size)
 {
+	net_settle(net);
 	if (!net->active) {
 		snprintf(err, err_size, "network '%s' is not running", net->name);
 		return -EALREADY;
@@ -445,7 +455,7 @@ json_t *net_to_json(const struct network *net, bool with_ports)
 
 	obj = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:b, s:i}",
 			"name", net->name, "mode", net->mode->name,
-			"state", net->active ? "active" : "inactive",
+			"state", net->pending_start ? "starting" : net->active ? "active" : "inactive",
 			"ports", (json_int_t)net->nports, "mac_limit", (json_int_t)net->mac_limit,
 			"aging", (json_int_t)net->aging, "autostart", net->autostart,
 			"fdb_entries", (json_int_t)dpif_fdb_count(net));
@@ -491,7 +501,10 @@ json_t *net_to_json(const struct network *net, bool with_ports)
 	return obj;
 }
 
-/* One saved definition: define it, start it if it was running, then its ports. */
+/*
+ * One saved definition: define it now; if it was running, it starts in the
+ * background (net_load_tick()), its ports kept meanwhile as failed_ports.
+ */
 static void net_load_doc(const char *path, json_t *doc)
 {
 	json_t *netdef = json_object_get(doc, "network");
@@ -499,60 +512,129 @@ static void net_load_doc(const char *path, json_t *doc)
 	json_t *active = json_object_get(doc, "active");
 	struct network *net = NULL;
 	char err[256] = "";
-	bool start;
-	int ret;
+	json_t *pdef;
+	size_t i;
 
 	if (!json_is_object(netdef) || (ports && !json_is_array(ports))) {
 		log_err("%s: not a network definition (needs \"network\" object and \"ports\" array); network not started",
 			path);
 		return;
 	}
-	/* Everything that was running comes back; a network stopped with net stop stays stopped. */
-	start = !json_is_false(active) || json_is_true(json_object_get(netdef, "autostart"));
-	ret = net_define(netdef, false, start, path, &net, err, sizeof(err));
-	if (ret && start && ret != -EINVAL && ret != -ENOMEM) {
-		/* Defined but not running is better than gone: `net list` shows why. */
-		char again[256] = "";
-
-		log_err("%s: %s; network defined but not started", path, err);
-		if (net_define(netdef, false, false, path, &net, again, sizeof(again)) == 0)
-			snprintf(net->start_error, sizeof(net->start_error), "%.*s", (int)sizeof(net->start_error) - 1, err);
-		else
-			net = NULL;
-	} else if (ret) {
+	if (net_define(netdef, false, false, path, &net, err, sizeof(err))) {
 		log_err("%s: %s; network not started", path, err);
 		return;
 	}
-	if (!net)
-		return;
-	if (!net->active) {
-		size_t i;
-		json_t *pdef;
-
-		json_array_foreach(ports, i, pdef)
-			if (json_is_object(pdef))
-				json_array_append(net->failed_ports, pdef);
-		return;
+	json_array_foreach(ports, i, pdef) {
+		if (json_is_object(pdef))
+			json_array_append(net->failed_ports, pdef);
+		else
+			log_err("%s: port entry %zu is not an object; skipped", path, i);
 	}
-	net_ports_restore(net, ports, path);
+	/* Everything that was running comes back; a network stopped with net stop stays stopped. */
+	net->pending_start = !json_is_false(active) || net->autostart;
+	if (net->resave && !net->pending_start) {
+		net->resave = false;
+		if (net_save(net))
+			log_warn("%s: could not be rewritten without its inline forwards", path);
+	}
+}
+
+/* Start one loaded network and its ports; a failure leaves it defined, with the reason shown. */
+static void net_finish_start(struct network *net)
+{
+	char err[256] = "";
+	json_t *pending;
+
+	net->pending_start = false;
+	if (net_bring_up(net, err, sizeof(err))) {
+		log_err("network %s: %s; network defined but not started", net->name, err);
+		snprintf(net->start_error, sizeof(net->start_error), "%.*s",
+			 (int)sizeof(net->start_error) - 1, err);
+	} else {
+		pending = net->failed_ports;
+		net->failed_ports = json_array();
+		net_ports_restore(net, pending, net->name);
+		json_decref(pending);
+		log_info("network %s: started (mode %s)", net->name, net->mode->name);
+	}
+	if (net->resave) {
+		net->resave = false;
+		if (net_save(net))
+			log_warn("network %s: could not be rewritten without its inline forwards", net->name);
+	}
+}
+
+/* Background start-up: done when no network waits. */
+static struct {
+	int timer;
+	uint64_t started_ns;
+	unsigned int started;
+} loading = { .timer = -1 };
+
+static void net_load_done(void)
+{
+	char err[256];
+
+	if (loading.timer >= 0)
+		loop_timer_del(daemon_loop, loading.timer);
+	loading.timer = -1;
+	net_fw_hold(false);
+	/* One rebuild for every network; it replaces what an earlier run left. */
+	if (net_fw_sync(err, sizeof(err)))
+		log_err("nftables: %s", err);
+	net_reap_stale_taps();
+	log_info("start-up: %u network%s running, %.0f ms after the control socket opened",
+		 loading.started, loading.started == 1 ? "" : "s",
+		 (double)(now_ns() - loading.started_ns) / 1e6);
+}
+
+/* Start networks for up to 20 ms, then let the control loop serve requests. */
+static void net_load_tick(struct loop *l, int fd, uint32_t events, void *opaque)
+{
+	uint64_t deadline = now_ns() + 20000000ull;
+	struct network *net;
+	bool more = false;
+
+	(void)l;
+	(void)fd;
+	(void)events;
+	(void)opaque;
+	for (net = networks; net; net = net->next) {
+		if (!net->pending_start)
+			continue;
+		if (now_ns() > deadline) {
+			more = true;
+			break;
+		}
+		net_finish_start(net);
+		loading.started += net->active;
+	}
+	if (!more)
+		net_load_done();
 }
 
 int net_load_all(void)
 {
-	char err[256];
-	int started = 0;
+	unsigned int defined = 0;
 
-	/* One nftables rebuild once every network is up, not one per network. */
 	net_fw_hold(true);
 	net_store_load_all(net_load_doc);
-	net_fw_hold(false);
 	for (struct network *net = networks; net; net = net->next)
-		started += net->active;
-	/* Replaces what an earlier run left in nftables even when no network needs rules now. */
-	if (net_fw_sync(err, sizeof(err)))
-		log_err("nftables: %s", err);
-	net_reap_stale_taps();
-	return started;
+		defined++;
+	loading.started_ns = now_ns();
+	loading.started = 0;
+	loading.timer = daemon_loop ? loop_timer_add(daemon_loop, 1, 1, net_load_tick, NULL) : -1;
+	if (loading.timer < 0) {
+		/* No loop to come back from (or no timer): start everything now. */
+		net_load_tick(NULL, -1, 0, NULL);
+	}
+	return (int)defined;
+}
+
+void net_settle(struct network *net)
+{
+	if (net->pending_start)
+		net_finish_start(net);
 }
 
 void net_reap_broken_ports(void)

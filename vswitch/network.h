@@ -65,11 +65,21 @@ int net_stop(struct network *net, char *err, size_t err_size);
 void net_shutdown(void);
 
 /**
- * net_load_all() - recreate every network saved under the state directory.
- * A bad file is logged with its name and skipped.
- * Return: number of networks started.
+ * net_load_all() - define every network saved under the state directory
+ * (a bad file is logged with its name and line, and skipped), then start
+ * those that were running in the background, from the control loop, a few
+ * at a time, so the control socket answers at once; `net list` shows them
+ * "starting" meanwhile. Once all are up, nftables is rebuilt once and taps
+ * no definition claims are removed.
+ * Return: number of networks defined.
  */
 int net_load_all(void);
+
+/**
+ * net_settle() - a request is about to act on @net: if it is still waiting
+ * to start in the background, start it now.
+ */
+void net_settle(struct network *net);
 
 /**
  * net_port_add() - create a port in @net from control parameters

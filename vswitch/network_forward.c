@@ -4,8 +4,15 @@
  * which networks the table serves, adding and removing one forward (one
  * map change, no rebuild), and restoring forwards with a network.
  *
- * A network's forwards live in net->forwards and, as definitions, in its
- * parameters ("forwards", a parallel array), so they are saved with it.
+ * A network's forwards live in net->forwards and persist in a journal of
+ * their own, STATE_DIR/networks/NAME.forwards (lib/journal.c): adding one
+ * appends "+ DEFINITION", deleting one appends "- HOST-SIDE", each synced
+ * before the client hears of it, so a forward costs the same with 5,000
+ * others present as with none, and kill -9 at any instant loses no
+ * acknowledged forward. The journal is compacted atomically once dead
+ * records outnumber live ones. The nftables side is one map element per
+ * port (fw_forward_update()); the whole table is rebuilt only at start and
+ * when a network starts or stops.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -13,9 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dhcp_service.h"
 #include "ether.h"
+#include "fileio.h"
 #include "forward.h"
 #include "fw.h"
 #include "log.h"
@@ -94,16 +103,96 @@ void net_forwards_free(struct network *net)
 	net->forwards_size = 0;
 }
 
-/* The network's saved forwards array, created on first use. */
-static json_t *saved_forwards(struct network *net)
+static void forward_log_path(const struct network *net, char *path, size_t size)
 {
-	json_t *saved = json_object_get(net->params, "forwards");
+	snprintf(path, size, "%s/networks/%s.forwards", net_state_dir(), net->name);
+}
 
-	if (!json_is_array(saved)) {
-		saved = json_array();
-		json_object_set_new(net->params, "forwards", saved);
+/* Open the network's journal if it is not open yet (its directory made). Return: 0 or -errno. */
+static int forward_log_ready(struct network *net)
+{
+	char path[4096], dir[4096];
+	int ret;
+
+	if (net->forward_log.fd >= 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/networks", net_state_dir());
+	ret = mkdir_p(dir, 0755);
+	if (ret)
+		return ret;
+	forward_log_path(net, path, sizeof(path));
+	return journal_open(&net->forward_log, path, NULL, NULL, NULL);
+}
+
+struct compact_iter {
+	const struct network *net;
+	size_t next;
+};
+
+static int compact_next(void *opaque, char *buf, size_t size)
+{
+	struct compact_iter *it = opaque;
+	json_t *def;
+	char *text;
+	int len;
+
+	if (it->next >= it->net->nforwards)
+		return 0;
+	def = forward_definition(&it->net->forwards[it->next++]);
+	text = def ? json_dumps(def, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(def);
+	if (!text)
+		return -ENOMEM;
+	len = snprintf(buf, size, "+ %s", text);
+	free(text);
+	return len > 0 && (size_t)len < size ? len : -EINVAL;
+}
+
+/* Dead records outnumber live ones (and there are enough to matter): rewrite the live set. */
+static void forward_log_maybe_compact(struct network *net)
+{
+	struct compact_iter it = { .net = net };
+	int ret;
+
+	if (net->forward_log.records < 64 || net->forward_log.records <= 2 * net->nforwards)
+		return;
+	ret = journal_compact(&net->forward_log, compact_next, &it);
+	if (ret)
+		log_warn("network %s: cannot compact %s: %s", net->name, net->forward_log.path,
+			 strerror(-ret));
+}
+
+/* Append "+ DEF" or "- KEY" for @f. Return: 0 or negative errno (logged). */
+static int forward_log_write(struct network *net, const struct forward *f, bool add)
+{
+	char line[JOURNAL_LINE_MAX], host[64];
+	json_t *def;
+	char *text;
+	int ret;
+
+	ret = forward_log_ready(net);
+	if (ret)
+		goto out;
+	if (add) {
+		def = forward_definition(f);
+	} else {
+		forward_host_text(f, host, sizeof(host));
+		def = json_pack("{s:s, s:s}", "proto", f->proto == IPPROTO_TCP ? "tcp" : "udp", "host", host);
 	}
-	return saved;
+	text = def ? json_dumps(def, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(def);
+	if (!text) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	snprintf(line, sizeof(line), "%c %s", add ? '+' : '-', text);
+	free(text);
+	ret = journal_append(&net->forward_log, line);
+out:
+	if (ret)
+		log_err("network %s: cannot record the forward in %s: %s", net->name,
+			net->forward_log.path[0] ? net->forward_log.path : "its journal", strerror(-ret));
+	return ret;
 }
 
 /* Check @f against @net's addressing and every forward of every network. */
@@ -190,7 +279,6 @@ int net_forward_add(struct network *net, json_t *params, json_t *warnings, json_
 	const char *target = json_string_value(json_object_get(params, "target"));
 	char h[64], t[96];
 	struct forward f;
-	json_t *def;
 	unsigned int busy;
 	int ret;
 
@@ -214,22 +302,28 @@ int net_forward_add(struct network *net, json_t *params, json_t *warnings, json_
 			 f.proto == IPPROTO_TCP ? "tcp" : "udp", busy);
 		json_array_append_new(warnings, json_string(text));
 	}
-	def = forward_definition(&f);
-	if (!def || forwards_append(net, &f)) {
-		json_decref(def);
+	if (forwards_append(net, &f))
 		return -ENOMEM;
-	}
 	if (fw_serves(net) && !fw_held) {
 		ret = fw_forward_update(net, &f, true, err, err_size);
 		if (ret) {
 			net->nforwards--;
-			json_decref(def);
 			return ret;
 		}
 	}
-	json_array_append_new(saved_forwards(net), def);
-	if (net_save(net))
-		log_warn("network %s: forward added but the definition could not be saved", net->name);
+	/* Durable before the client hears of it; if it cannot be, it did not happen. */
+	ret = forward_log_write(net, &f, true);
+	if (ret) {
+		char ignored[256];
+
+		if (fw_serves(net) && !fw_held)
+			fw_forward_update(net, &f, false, ignored, sizeof(ignored));
+		net->nforwards--;
+		snprintf(err, err_size, "cannot record the forward under %s: %s", net_state_dir(),
+			 strerror(-ret));
+		return ret;
+	}
+	forward_log_maybe_compact(net);
 	forward_host_text(&f, h, sizeof(h));
 	forward_target_text(&f, t, sizeof(t));
 	log_info("network %s: forward %s %s -> %s", net->name, proto, h, t);
@@ -262,46 +356,133 @@ int net_forward_del(struct network *net, json_t *params, char *err, size_t err_s
 		if (ret)
 			return ret;
 	}
+	ret = forward_log_write(net, &net->forwards[i], false);
+	if (ret) {
+		char ignored[256];
+
+		if (fw_serves(net) && !fw_held)
+			fw_forward_update(net, &net->forwards[i], true, ignored, sizeof(ignored));
+		snprintf(err, err_size, "cannot record the removal under %s: %s", net_state_dir(),
+			 strerror(-ret));
+		return ret;
+	}
 	log_info("network %s: forward %s %s removed", net->name, proto, host);
 	forwards_remove_at(net, i);
-	json_array_remove(saved_forwards(net), i);
-	if (net_save(net))
-		log_warn("network %s: forward removed but the definition could not be saved", net->name);
+	forward_log_maybe_compact(net);
 	return 0;
+}
+
+struct restore_ctx {
+	struct network *net;
+	const char *source;
+};
+
+/* Take one forward definition; a bad or conflicting one is logged and left out. */
+static int restore_one(struct network *net, json_t *def, const char *source, unsigned int n)
+{
+	char err[256] = "";
+	struct forward f;
+	int ret = forward_from_definition(def, &f, err, sizeof(err));
+
+	if (!ret && !net->mode->l3) {
+		snprintf(err, sizeof(err), "a %s network cannot have port forwards", net->mode->name);
+		ret = -EINVAL;
+	}
+	if (!ret)
+		ret = check_forward(net, &f, err, sizeof(err));
+	if (!ret)
+		ret = forwards_append(net, &f);
+	if (ret)
+		log_err("%s: network %s: forward %u dropped: %s", source, net->name, n, err);
+	return ret;
+}
+
+/* One journal line: "+ DEF" adds, "- KEY" removes. */
+static int restore_line(const char *line, size_t len, void *opaque)
+{
+	struct restore_ctx *ctx = opaque;
+	struct network *net = ctx->net;
+	char err[256];
+	json_error_t jerr;
+	struct forward key;
+	json_t *def;
+	size_t i;
+	int ret = -EINVAL;
+
+	if (len < 3 || (line[0] != '+' && line[0] != '-') || line[1] != ' ')
+		goto bad;
+	def = json_loadb(line + 2, len - 2, JSON_REJECT_DUPLICATES, &jerr);
+	if (!def)
+		goto bad;
+	if (line[0] == '+') {
+		ret = restore_one(net, def, ctx->source, (unsigned int)net->forward_log.records);
+		json_decref(def);
+		return ret == -ENOMEM ? ret : 0;	/* a conflict is logged, not a corrupt line */
+	}
+	ret = forward_parse(json_string_value(json_object_get(def, "proto")),
+			    json_string_value(json_object_get(def, "host")), "0.0.0.1", &key,
+			    err, sizeof(err));
+	json_decref(def);
+	if (ret)
+		goto bad;
+	for (i = 0; i < net->nforwards; i++) {
+		if (forward_matches_key(&net->forwards[i], &key)) {
+			forwards_remove_at(net, i);
+			break;
+		}
+	}
+	return 0;
+bad:
+	log_warn("%s: network %s: unreadable forward record skipped: %.80s", ctx->source, net->name, line);
+	return -EINVAL;
 }
 
 void net_forwards_restore(struct network *net, const char *source)
 {
-	json_t *saved = json_object_get(net->params, "forwards");
-	char err[256];
-	size_t i = 0;
+	json_t *legacy = json_object_get(net->params, "forwards");
+	struct restore_ctx ctx = { .net = net, .source = source };
+	struct journal_report rep;
+	char path[4096];
+	struct stat st;
+	size_t i;
+	int ret;
 
-	if (!saved)
+	net->forward_log.fd = -1;
+	forward_log_path(net, path, sizeof(path));
+	if (stat(path, &st) == 0) {
+		ret = journal_open(&net->forward_log, path, restore_line, &ctx, &rep);
+		if (ret)
+			log_err("%s: cannot read %s: %s; its forwards are not restored", source, path,
+				strerror(-ret));
+		else if (rep.bad || rep.torn_tail)
+			log_warn("%s: %u unreadable record%s skipped%s", path, rep.bad, rep.bad == 1 ? "" : "s",
+				 rep.torn_tail ? ", a partial last line dropped" : "");
+	}
+	if (!legacy)
 		return;
-	if (!json_is_array(saved)) {
+	/* Definitions from before the journal carried their forwards inline: move them over. */
+	if (json_is_array(legacy)) {
+		for (i = 0; i < json_array_size(legacy); i++)
+			if (!restore_one(net, json_array_get(legacy, i), source, (unsigned int)i))
+				forward_log_write(net, &net->forwards[net->nforwards - 1], true);
+	} else {
 		log_err("%s: network %s: \"forwards\" is not an array; ignored", source, net->name);
-		json_object_del(net->params, "forwards");
-		return;
 	}
-	while (i < json_array_size(saved)) {
-		struct forward f;
-		int ret;
+	json_object_del(net->params, "forwards");
+	net->resave = true;
+}
 
-		err[0] = '\0';
-		ret = forward_from_definition(json_array_get(saved, i), &f, err, sizeof(err));
-		if (!ret && !net->mode->l3) {
-			snprintf(err, sizeof(err), "a %s network cannot have port forwards", net->mode->name);
-			ret = -EINVAL;
-		}
-		if (!ret)
-			ret = check_forward(net, &f, err, sizeof(err));
-		if (!ret)
-			ret = forwards_append(net, &f);
-		if (ret) {
-			log_err("%s: network %s: forward %zu dropped: %s", source, net->name, i, err);
-			json_array_remove(saved, i);
-			continue;
-		}
-		i++;
+void net_forwards_forget(struct network *net, bool remove_journal)
+{
+	if (remove_journal) {
+		char path[4096];
+
+		forward_log_path(net, path, sizeof(path));
+		if (net->forward_log.fd < 0)
+			snprintf(net->forward_log.path, sizeof(net->forward_log.path), "%s", path);
+		journal_remove(&net->forward_log);
+	} else {
+		journal_close(&net->forward_log);
 	}
+	net_forwards_free(net);
 }

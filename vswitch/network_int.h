@@ -69,11 +69,21 @@ void net_ports_restore(struct network *net, json_t *defs, const char *source);
  */
 int net_fw_sync(char *err, size_t err_size);
 
-/** net_forwards_restore() - take the forwards saved in @net's parameters; a bad one is logged and dropped. */
+/**
+ * net_forwards_restore() - replay @net's forward journal (and move forwards
+ * an older definition kept inline into it); a bad or conflicting record is
+ * logged and left out.
+ */
 void net_forwards_restore(struct network *net, const char *source);
 
-/** net_forwards_free() - forget @net's forwards (nothing is saved). */
+/** net_forwards_free() - forget @net's forwards in memory (nothing is saved). */
 void net_forwards_free(struct network *net);
+
+/**
+ * net_forwards_forget() - close @net's forward journal and forget its
+ * forwards; with @remove_journal (net destroy) the journal file goes too.
+ */
+void net_forwards_forget(struct network *net, bool remove_journal);
 
 /** net_fw_hold() - while held, net_fw_sync() does nothing (daemon shutdown). */
 void net_fw_hold(bool hold);

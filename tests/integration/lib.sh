@@ -237,7 +237,9 @@ start_vswitchd() {
 			wait "$VSWITCHD_PID" 2>/dev/null && i=0 || i=$?
 			fail "vswitchd exited during start-up (status $i)"
 		fi
-		if [ -S "$T_SOCK" ] && netctl net list >/dev/null 2>&1; then
+		# Up, and done starting the networks it had (they start in the background).
+		if [ -S "$T_SOCK" ] && netctl --json net list 2>/dev/null | grep -q '"networks"' &&
+		   ! netctl --json net list 2>/dev/null | grep -q '"state": *"starting"'; then
 			say "vswitchd up, pid $VSWITCHD_PID"
 			return 0
 		fi

@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -32,13 +34,13 @@ static void test_learn_lookup(void **state)
 	assert_non_null(fdb);
 	assert_int_equal(fdb_lookup(fdb, mac_a, 0), -1);
 	assert_int_equal(fdb_learn(fdb, mac_a, 1, 10), FDB_LEARNED);
-	assert_int_equal(fdb_learn(fdb, mac_b, 4095, 10), FDB_LEARNED);
+	assert_int_equal(fdb_learn(fdb, mac_b, FDB_MAX_PORTS - 1, 10), FDB_LEARNED);
 	assert_int_equal(fdb_lookup(fdb, mac_a, 10), 1);
-	assert_int_equal(fdb_lookup(fdb, mac_b, 10), 4095);
+	assert_int_equal(fdb_lookup(fdb, mac_b, 10), FDB_MAX_PORTS - 1);
 	assert_int_equal(fdb_lookup(fdb, mac_c, 10), -1);
 	assert_int_equal(fdb_count(fdb), 2);
 	assert_int_equal(fdb_port_count(fdb, 1), 1);
-	assert_int_equal(fdb_port_count(fdb, 4095), 1);
+	assert_int_equal(fdb_port_count(fdb, FDB_MAX_PORTS - 1), 1);
 	assert_int_equal(fdb_port_count(fdb, 2), 0);
 	/* Port ids out of range are a caller bug: nothing is learned. */
 	assert_int_equal(fdb_learn(fdb, mac_c, FDB_MAX_PORTS, 10), FDB_IGNORED);
@@ -349,7 +351,7 @@ static void test_full_default_table(void **state)
 	}
 	assert_int_equal(fdb_count(fdb), capacity);
 	mac_from_index(0xffffff, mac);
-	assert_int_equal(fdb_learn(fdb, mac, 4000, 1), FDB_FULL);
+	assert_int_equal(fdb_learn(fdb, mac, 200, 1), FDB_FULL);
 	for (uint16_t port = 0; port < capacity / 1024; port += 2)
 		assert_int_equal(fdb_flush_port(fdb, port), 1024);
 	assert_int_equal(fdb_count(fdb), capacity / 2);
@@ -360,7 +362,7 @@ static void test_full_default_table(void **state)
 		assert_int_equal(fdb_lookup(fdb, mac, 2), port % 2 ? port : -1);
 	}
 	mac_from_index(0xffffff, mac);
-	assert_int_equal(fdb_learn(fdb, mac, 4000, 1), FDB_LEARNED);
+	assert_int_equal(fdb_learn(fdb, mac, 200, 1), FDB_LEARNED);
 	fdb_free(fdb);
 }
 
@@ -587,6 +589,87 @@ static void test_model_stress(void **state)
 	fdb_free(fdb);
 }
 
+/* An idle table costs a few hundred bytes; it doubles as entries arrive and keeps them all. */
+static void test_grows_with_use(void **state)
+{
+	struct fdb *fdb = fdb_new(FDB_DEFAULT_CAPACITY, FDB_DEFAULT_AGING, FDB_DEFAULT_MAC_LIMIT);
+	uint8_t mac[6];
+	size_t idle;
+
+	(void)state;
+	assert_non_null(fdb);
+	idle = fdb_memory(fdb);
+	assert_true(idle < 2048);
+	for (uint32_t i = 0; i < 1000; i++) {
+		mac_from_index(i + 1, mac);
+		assert_int_equal(fdb_learn(fdb, mac, (uint16_t)(i % 200), 1), FDB_LEARNED);
+	}
+	assert_true(fdb_memory(fdb) >= 2000 * 16);	/* at most half the slots used */
+	assert_true(fdb_memory(fdb) <= 4096 * 16 + 2048);
+	for (uint32_t i = 0; i < 1000; i++) {
+		mac_from_index(i + 1, mac);
+		assert_int_equal(fdb_lookup(fdb, mac, 1), (int)(i % 200));
+	}
+	fdb_reclaim(fdb);
+	fdb_free(fdb);
+}
+
+struct grow_writer {
+	struct fdb *fdb;
+	atomic_bool done;
+};
+
+static void *grow_writer_run(void *arg)
+{
+	struct grow_writer *w = arg;
+	uint8_t mac[6];
+
+	for (uint32_t round = 0; round < 4; round++) {
+		for (uint32_t i = 0; i < 20000; i++) {
+			mac_from_index(round * 100000 + i + 1, mac);
+			fdb_learn(w->fdb, mac, (uint16_t)(i % 200), round + 1);
+		}
+		for (uint16_t port = 0; port < 200; port += 3)
+			fdb_flush_port(w->fdb, port);
+	}
+	atomic_store(&w->done, true);
+	return NULL;
+}
+
+/*
+ * The control thread reads while the datapath writes and grows the table:
+ * every entry read is whole (a MAC that was learned, on the port it was
+ * learned on), and outgrown arrays are freed only by the reader (ASan
+ * would see a use after free otherwise).
+ */
+static void test_read_while_growing(void **state)
+{
+	struct grow_writer w = { .fdb = fdb_new(FDB_DEFAULT_CAPACITY, 1000, FDB_DEFAULT_MAC_LIMIT) };
+	static struct fdb_entry entries[FDB_DEFAULT_CAPACITY];
+	unsigned int dumps = 0;
+	pthread_t t;
+
+	(void)state;
+	assert_non_null(w.fdb);
+	assert_int_equal(pthread_create(&t, NULL, grow_writer_run, &w), 0);
+	while (!atomic_load(&w.done)) {
+		unsigned int n = fdb_dump(w.fdb, entries, FDB_DEFAULT_CAPACITY, 1);
+
+		for (unsigned int k = 0; k < n; k++) {
+			uint32_t index = (uint32_t)entries[k].mac[3] << 16 | (uint32_t)entries[k].mac[4] << 8 |
+					 entries[k].mac[5];
+
+			assert_int_equal(entries[k].port, ((index - 1) % 100000) % 200);
+		}
+		(void)fdb_count(w.fdb);
+		fdb_reclaim(w.fdb);
+		dumps++;
+	}
+	pthread_join(t, NULL);
+	assert_true(dumps > 0);
+	fdb_free(w.fdb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +687,8 @@ int main(void)
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_full_default_table),
 		cmocka_unit_test(test_model_stress),
+		cmocka_unit_test(test_grows_with_use),
+		cmocka_unit_test(test_read_while_growing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
